@@ -1,0 +1,54 @@
+"""Builds the Application; nothing here runs at import time."""
+
+from __future__ import annotations
+
+from telegram.constants import ParseMode
+from telegram.ext import Application, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import utc_now
+from bot.context import BotApp, BotContext, BotData
+from bot.i18n import Catalogs
+from bot.settings import Settings
+from handlers import commands, errors, fallback, locale, menu, staff, start
+from storage.db import open_db
+
+HANDLER_MODULES = (  # order matters, change it only here
+    locale,  # group -1: loads the account and sets context.tr for every update
+    start,  # /start: language, role, consent
+    menu,  # main menu items, /help, /privacy, /language, /mydata, /delete
+    staff,  # staff and admin commands, role checked on every use
+    fallback,  # last: unknown commands, text, photos, expired buttons
+)
+
+
+def build_application(settings: Settings, *, request: BaseRequest | None = None) -> BotApp:
+    builder = (
+        Application.builder()
+        .token(settings.bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_file_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: BotApp = builder.build()
+    app.bot_data.settings = settings
+    app.bot_data.clock = utc_now
+    app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)
+    for module in HANDLER_MODULES:
+        module.register(app)
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+async def _post_init(app: BotApp) -> None:
+    app.bot_data.db = await open_db(app.bot_data.settings.database_path)
+    await commands.set_public_commands(app)
+
+
+async def _post_shutdown(app: BotApp) -> None:
+    await app.bot_data.db.close()

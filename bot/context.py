@@ -1,0 +1,66 @@
+"""Typed bot-wide data and the per-update context every handler receives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.i18n import Catalogs, Translator
+from bot.settings import Settings
+from domain.accounts import Account
+
+if TYPE_CHECKING:
+    from storage.db import Db
+
+
+class BotData:
+    """Replaces PTB's bot_data dict; set by build_application and post_init."""
+
+    settings: Settings
+    catalogs: Catalogs
+    clock: Callable[[], datetime]
+    db: Db
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]
+    # Set by handlers/locale.py (group -1) for every update. None in jobs and the error
+    # handler before an update was resolved: those resolve the language per recipient.
+    tr: Translator | None = None
+    account: Account | None = None
+
+    @property
+    def db(self) -> Db:
+        return self.bot_data.db
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.settings
+
+    @property
+    def i18n(self) -> Translator:
+        return self.tr or self.bot_data.catalogs.default
+
+    def use_locale(self, locale: str) -> Translator:
+        self.tr = self.bot_data.catalogs.get(locale)
+        return self.tr
+
+    def t(self, msgid: str) -> str:
+        return self.i18n.gettext(msgid)
+
+    def tn(self, singular: str, plural: str, n: int) -> str:
+        return self.i18n.ngettext(singular, plural, n)
+
+    def tp(self, context: str, msgid: str) -> str:
+        return self.i18n.pgettext(context, msgid)
+
+    def now(self) -> datetime:
+        return self.bot_data.clock()
+
+    def is_admin(self, telegram_id: int | None) -> bool:
+        return telegram_id in self.settings.admin_ids
+
+
+BotApp = Application[ExtBot[None], BotContext, dict, dict, BotData, object]  # type: ignore[type-arg]

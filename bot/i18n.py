@@ -1,0 +1,104 @@
+"""Catalogs and the per-recipient translator: whole sentences first, then Babel formatting."""
+
+from __future__ import annotations
+
+import gettext
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+from domain.locales import SUPPORTED_LOCALES, is_rtl
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+# Unicode isolates keep a Latin name or number readable inside right-to-left text.
+FSI, PDI = "\u2068", "\u2069"
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    locale: str
+    tz: ZoneInfo
+    catalog: gettext.NullTranslations
+
+    def gettext(self, msgid: str) -> str:
+        return self.catalog.gettext(msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalog.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, msgid: str) -> str:
+        return self.catalog.pgettext(context, msgid)
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.locale)
+
+    def isolate(self, text: str) -> str:
+        """Wrap a Latin value (a name, a phone number) so bidi does not scramble it."""
+        return f"{FSI}{text}{PDI}" if self.rtl else text
+
+    def date(self, day: date, fmt: str = "full") -> str:
+        return format_date(day, format=fmt, locale=self.locale)
+
+    def time(self, moment: datetime) -> str:
+        return format_time(moment, format="short", tzinfo=self.tz, locale=self.locale)
+
+    def datetime(self, moment: datetime, fmt: str = "medium") -> str:
+        return format_datetime(moment, format=fmt, tzinfo=self.tz, locale=self.locale)
+
+    def money(self, amount: Decimal | int) -> str:
+        return format_currency(amount, "EUR", locale=self.locale)
+
+    def number(self, value: Decimal | int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+
+class Catalogs:
+    """One Translator per supported locale, loaded once at start-up."""
+
+    def __init__(self, default_locale: str, tz: ZoneInfo, directory: Path = LOCALES_DIR) -> None:
+        compile_catalogs(directory)
+        self._translators = {
+            code: Translator(code, tz, _load(directory, code)) for code in SUPPORTED_LOCALES
+        }
+        self.default = self._translators[default_locale]
+
+    def get(self, locale: str) -> Translator:
+        return self._translators.get(locale, self.default)
+
+
+def _load(directory: Path, code: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=directory, languages=[code], fallback=True)
+
+
+def compile_catalogs(directory: Path = LOCALES_DIR) -> list[Path]:
+    """Build each .mo from its .po when missing or older; .mo files are never committed."""
+    built = []
+    for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        # Written to a temporary file and renamed, so a reader never sees half a catalog.
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+        with os.fdopen(fd, "wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=False)
+        os.replace(tmp, mo_path)
+        built.append(mo_path)
+    return built
+
+
+def N_(msgid: str) -> str:
+    """Marks a msgid for extraction where it is defined; it is translated where it is shown."""
+    return msgid

@@ -1,0 +1,26 @@
+"""Every limit the bot respects, in one place: Telegram's own and ours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram.constants import (
+    BotCommandLimit,
+    CallbackQueryLimit,
+    InlineKeyboardButtonLimit,
+    MessageLimit,
+)
+
+MAX_TEXT_LENGTH = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096 characters
+MIN_TEXT_LENGTH = int(MessageLimit.MIN_TEXT_LENGTH)  # 1 character
+MAX_CAPTION_LENGTH = int(MessageLimit.CAPTION_LENGTH)  # 1024 characters
+MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
+MAX_CALLBACK_ANSWER = int(CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH)  # 200 chars
+MAX_COMMAND_DESCRIPTION = int(BotCommandLimit.MAX_DESCRIPTION)  # 256 characters
+
+# Not in telegram.constants: documented in the Bot API FAQ and PTB's "Avoiding flood limits".
+MESSAGES_PER_SECOND = 30  # across all chats
+MESSAGES_PER_CHAT_PER_SECOND = 1
+
+# Ours.
+LAST_SEEN_RESOLUTION = timedelta(hours=1)  # how often a user's last_seen is written

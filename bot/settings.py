@@ -1,0 +1,95 @@
+"""Configuration, read once from the environment into a frozen dataclass."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from domain.locales import SUPPORTED_LOCALES
+
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+
+
+class SettingsError(ValueError):
+    """One line that tells the operator which variable is wrong and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    bot_token: str
+    telegram_base_url: str
+    database_path: Path
+    admin_ids: frozenset[int]
+    tz: ZoneInfo
+    default_locale: str
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    port: int = 8443
+
+    @property
+    def telegram_file_url(self) -> str:
+        """Files are served under /file/bot on Telegram and on a local Bot API server."""
+        root = self.telegram_base_url.removesuffix("/bot")
+        return f"{root}/file/bot"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        token = env.get("BOT_TOKEN", "").strip()
+        if not token:
+            raise SettingsError("BOT_TOKEN is not set: create a bot with @BotFather and export it")
+        return cls(
+            bot_token=token,
+            telegram_base_url=_base_url(env.get("TELEGRAM_BASE_URL", TELEGRAM_BASE_URL)),
+            database_path=Path(env.get("DATABASE_PATH", "data/bot.sqlite3")),
+            admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
+            tz=_zone(env.get("TZ", "Europe/Berlin")),
+            default_locale=_locale(env.get("DEFAULT_LOCALE", "de")),
+            webhook_url=env.get("WEBHOOK_URL") or None,
+            webhook_secret=env.get("WEBHOOK_SECRET") or None,
+            port=_port(env.get("PORT", "8443")),
+        )
+
+
+def _base_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise SettingsError(
+            f"TELEGRAM_BASE_URL must start with http:// or https://, got {value!r} "
+            "(e.g. http://127.0.0.1:8081/bot for a local Bot API server)"
+        )
+    return value
+
+
+def _admin_ids(value: str) -> frozenset[int]:
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    bad = [part for part in parts if not part.isascii() or not part.isdigit()]
+    if bad:
+        raise SettingsError(
+            f"ADMIN_IDS must be comma-separated numeric Telegram user ids, got {bad[0]!r}"
+        )
+    return frozenset(int(part) for part in parts)
+
+
+def _zone(value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        message = f"TZ must be an IANA time zone such as Europe/Berlin, got {value!r}"
+        raise SettingsError(message) from None
+
+
+def _locale(value: str) -> str:
+    if value not in SUPPORTED_LOCALES:
+        raise SettingsError(
+            f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, got {value!r}"
+        )
+    return value
+
+
+def _port(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(f"PORT must be a TCP port number, got {value!r}")
+    return int(value)

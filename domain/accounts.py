@@ -1,0 +1,51 @@
+"""People who use the bot, their roles, and the carriers staff belong to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SEEKER = "seeker"
+    VOLUNTEER = "volunteer"
+    STAFF = "staff"
+
+
+# Roles a person can choose for themselves; staff is granted by an admin.
+SELF_SERVICE_ROLES = (Role.SEEKER, Role.VOLUNTEER)
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    id: int
+    code: str
+    name: str
+    contact: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    telegram_id: int
+    role: Role
+    locale: str
+    consent_at: datetime | None
+    created_at: datetime
+    last_seen_at: datetime
+    blocked_at: datetime | None
+    carrier_id: int | None  # set for staff only
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is Role.STAFF and self.carrier_id is not None
+
+
+def is_due_for_last_seen(account: Account, now: datetime, resolution: timedelta) -> bool:
+    """last_seen is written at most once per `resolution`, so reads stay read-only."""
+    return account.blocked_at is not None or now - account.last_seen_at >= resolution
+
+
+def may_use_staff_commands(account: Account | None, *, is_admin: bool) -> bool:
+    return is_admin or (account is not None and account.is_staff)

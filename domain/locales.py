@@ -1,0 +1,44 @@
+"""Which locales the bot speaks and how a Telegram language code maps onto them."""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+
+# Tier 1 (complete, reviewed). Tier 2 drafts (ps, ku, ti, so, sq) join when they exist.
+SUPPORTED_LOCALES: tuple[str, ...] = ("de", "en", "uk", "ar", "fa", "ru", "tr", "fr")
+RTL_LOCALES = frozenset({"ar", "fa", "ps", "ckb"})
+# Codes that Babel parses but that we serve with another catalog.
+ALIASES = {"prs": "fa"}  # Dari speakers read Farsi
+
+
+def match_locale(code: str | None) -> str | None:
+    """Map a Telegram language code (`uk`, `uk-UA`, `pt-br`, `prs`) to a supported locale."""
+    if not code:
+        return None
+    try:
+        parsed = Locale.parse(code.strip().replace("_", "-"), sep="-")
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    candidates = (f"{parsed.language}_{parsed.territory}", parsed.language)
+    for candidate in candidates:
+        candidate = ALIASES.get(candidate, candidate)
+        if candidate in SUPPORTED_LOCALES:
+            return candidate
+    return None
+
+
+def resolve_locale(saved: str | None, telegram_code: str | None, default: str) -> str:
+    """The user's saved choice, else their Telegram language, else the configured default."""
+    if saved in SUPPORTED_LOCALES:
+        return saved
+    return match_locale(telegram_code) or default
+
+
+def native_name(code: str) -> str:
+    """A language's name in that language, for the language picker."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def is_rtl(code: str) -> bool:
+    return code.split("_")[0] in RTL_LOCALES

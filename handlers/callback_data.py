@@ -1,0 +1,75 @@
+"""callback_data is `prefix:arg[:arg…]`, built and parsed only here.
+
+Anything this module did not make (stale, forged or foreign data) parses to None and gets
+"This button has expired." Ids inside are claims: load the row and check its owner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.limits import MAX_CALLBACK_DATA
+
+# [0-9], not \d: \d matches Arabic-Indic digits too.
+_ID = r"[0-9]{1,12}"
+_LOCALE = r"[a-z]{2,3}(?:_[A-Z]{2})?"
+_ROLE = r"seeker|volunteer"
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "lg": re.compile(rf"lg:({_LOCALE})"),  # choose this language
+    "ll": re.compile(r"ll:(start|menu)"),  # show the language list; where it came from
+    "rl": re.compile(rf"rl:({_ROLE}):({_LOCALE})"),  # role chosen, before consent
+    "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
+    "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete)"),  # main menu items
+    "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cb:
+    prefix: str
+    args: tuple[str, ...]
+
+    @property
+    def arg(self) -> str:
+        return self.args[0]
+
+
+def parse_cb(data: str | None) -> Cb | None:
+    """Never raises: unknown prefixes, wrong shapes and oversize data give None."""
+    if not data or len(data.encode()) > MAX_CALLBACK_DATA:
+        return None
+    pattern = _PATTERNS.get(data.split(":", 1)[0])
+    match = pattern.fullmatch(data) if pattern else None
+    return Cb(data.split(":", 1)[0], match.groups()) if match else None
+
+
+def build_cb(prefix: str, *args: str | int) -> str:
+    """The only way to make callback_data; refuses what parse_cb would not accept."""
+    data = ":".join((prefix, *map(str, args)))
+    if parse_cb(data) != Cb(prefix, tuple(map(str, args))):
+        raise ValueError(f"callback data {data!r} does not fit its pattern or the byte limit")
+    return data
+
+
+def matches(prefix: str) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern that accepts only well-formed data of one prefix."""
+
+    def check(data: object) -> bool:
+        cb = parse_cb(data) if isinstance(data, str) else None
+        return cb is not None and cb.prefix == prefix
+
+    return check
+
+
+def parsed(update: Update) -> Cb:
+    """The data of a button press whose handler pattern (`matches`) already accepted it."""
+    query = update.callback_query
+    cb = parse_cb(query.data) if query else None
+    if cb is None:
+        raise ValueError("parsed() used outside a handler registered with matches()")
+    return cb

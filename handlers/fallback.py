@@ -1,0 +1,38 @@
+"""Registered last: whatever no other handler took still gets a clear answer."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import BotApp, BotContext
+from handlers.start import show_main_menu
+
+
+async def on_unknown_command(update: Update, context: BotContext) -> None:
+    await show_main_menu(update, context, context.t("I do not know this command."))
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    await show_main_menu(update, context, context.t("Please use the buttons."))
+
+
+async def on_other_message(update: Update, context: BotContext) -> None:
+    intro = context.t(
+        "I can only read text and buttons. Please do not send photos or documents: "
+        "we never need copies of your papers."
+    )
+    await show_main_menu(update, context, intro)
+
+
+async def on_expired_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(context.t("This button has expired."), show_alert=True)
+
+
+def register(app: BotApp) -> None:
+    new_messages = filters.UpdateType.MESSAGE  # edits of old messages need no answer
+    app.add_handler(MessageHandler(new_messages & filters.COMMAND, on_unknown_command))
+    app.add_handler(MessageHandler(new_messages & filters.TEXT, on_text))
+    app.add_handler(MessageHandler(new_messages, on_other_message))
+    app.add_handler(CallbackQueryHandler(on_expired_button))

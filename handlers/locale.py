@@ -1,0 +1,35 @@
+"""Group -1: for every update, load the account and pick the language before any handler."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
+from bot.context import BotApp, BotContext
+from bot.limits import LAST_SEEN_RESOLUTION
+from domain.accounts import is_due_for_last_seen
+from domain.locales import resolve_locale
+from storage import accounts
+
+
+async def resolve_user(update: Update, context: BotContext) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        # Cases are never discussed in groups: the bot answers in private chats only.
+        raise ApplicationHandlerStop
+    if user is None:
+        return
+    account = await accounts.get_account(context.db, user.id)
+    context.account = account
+    saved = account.locale if account else None
+    context.use_locale(resolve_locale(saved, user.language_code, context.settings.default_locale))
+    wrote_to_us = update.message is not None or update.callback_query is not None
+    now = context.now()
+    if account and wrote_to_us and is_due_for_last_seen(account, now, LAST_SEEN_RESOLUTION):
+        async with context.db.transaction() as db:
+            await accounts.touch_account(db, user.id, now)
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(TypeHandler(Update, resolve_user), group=-1)

@@ -1,0 +1,129 @@
+"""The main menu of each role and what is always reachable: help, language, privacy, my data."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotApp, BotContext
+from domain.accounts import Account, Role
+from handlers import callback_data, texts
+from handlers.callback_data import parsed
+from handlers.start import is_registered, show_main_menu
+from handlers.ui import button, language_rows, menu_row, show
+from storage import accounts
+
+
+def _role_help(context: BotContext, account: Account | None) -> str:
+    t = context.t
+    if account is not None and account.role is Role.VOLUNTEER:
+        return t(
+            "As a volunteer you help households from the shelters look for a flat. Here you "
+            "will get notices of workshops and professional advice from the carriers."
+        )
+    if account is not None and account.is_staff:
+        return t("You are staff of a carrier. Send /staff to see your commands.")
+    return t(
+        "This bot helps you find a flat in Cologne with the move-out programme "
+        "(Auszugsmanagement): register your housing search, book consultation hours "
+        "(Sprechstunden) and get offers of flats."
+    )
+
+
+async def on_help(update: Update, context: BotContext) -> None:
+    t = context.t
+    commands = t(
+        "Commands: /menu main menu, /language change the language, /privacy what we store, "
+        "/mydata your data, /delete delete your data."
+    )
+    text = "\n\n".join(
+        (_role_help(context, context.account), commands, await texts.offline_route(context))
+    )
+    await show(update, context, text, [menu_row(context)])
+
+
+async def on_privacy(update: Update, context: BotContext) -> None:
+    await show(update, context, texts.privacy_notice(context), [menu_row(context)])
+
+
+async def on_language(update: Update, context: BotContext) -> None:
+    rows = [*language_rows(), menu_row(context)]
+    await show(update, context, context.t("Choose your language:"), rows)
+
+
+async def on_mydata(update: Update, context: BotContext) -> None:
+    account = context.account
+    if not is_registered(account):
+        await show_main_menu(update, context)
+        return
+    assert account is not None
+    i18n, t = context.i18n, context.t
+    role = {
+        Role.SEEKER: t("looking for a flat"),
+        Role.VOLUNTEER: t("volunteer"),
+        Role.STAFF: t("staff of a carrier"),
+    }[account.role]
+    consent = i18n.datetime(account.consent_at) if account.consent_at else "—"
+    # TRANSLATORS: a list of what the bot stores about the user; each value is filled in.
+    text = t(
+        "This is what we store about you:\n"
+        "Telegram id: {telegram_id}\nRole: {role}\nLanguage: {language}\n"
+        "Agreed on: {consent}\nFirst contact: {created}"
+    ).format(
+        telegram_id=i18n.isolate(str(account.telegram_id)),
+        role=role,
+        language=i18n.isolate(account.locale),
+        consent=consent,
+        created=i18n.datetime(account.created_at),
+    )
+    await show(update, context, text, [menu_row(context)])
+
+
+async def on_delete(update: Update, context: BotContext) -> None:
+    if not is_registered(context.account):
+        await show_main_menu(update, context)
+        return
+    t = context.t
+    text = t("Do you really want to delete all your data? This cannot be undone.")
+    rows = [
+        [button(t("Yes, delete everything"), "dl", "yes")],
+        [button(t("No, keep my data"), "dl", "no")],
+    ]
+    await show(update, context, text, rows)
+
+
+async def on_delete_answer(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    if parsed(update).arg == "no" or not is_registered(context.account):
+        await show_main_menu(update, context)
+        return
+    async with context.db.transaction() as db:
+        await accounts.delete_account(db, update.effective_user.id)
+    context.account = None
+    text = context.t("All your data has been deleted. If you want to start again, send /start.")
+    await show(update, context, text)
+
+
+async def on_menu_button(update: Update, context: BotContext) -> None:
+    await _MENU_ITEMS[parsed(update).arg](update, context)
+
+
+async def on_menu(update: Update, context: BotContext) -> None:
+    await show_main_menu(update, context)
+
+
+_MENU_ITEMS = {
+    "home": on_menu,
+    "help": on_help,
+    "language": on_language,
+    "privacy": on_privacy,
+    "mydata": on_mydata,
+    "delete": on_delete,
+}
+
+
+def register(app: BotApp) -> None:
+    for name, callback in _MENU_ITEMS.items():
+        app.add_handler(CommandHandler("menu" if name == "home" else name, callback))
+    app.add_handler(CallbackQueryHandler(on_menu_button, pattern=callback_data.matches("mn")))
+    app.add_handler(CallbackQueryHandler(on_delete_answer, pattern=callback_data.matches("dl")))

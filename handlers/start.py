@@ -1,0 +1,167 @@
+"""/start: language, then role, then consent, then the main menu of the role.
+
+Until the user consents nothing is stored: the chosen language and role travel in the
+buttons' callback data, so an old message still works after a restart or a week away.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotApp, BotContext
+from domain.accounts import Account, Role
+from domain.locales import native_name
+from handlers import callback_data, commands, texts
+from handlers.callback_data import parsed
+from handlers.ui import Keyboard, button, language_rows, show
+from storage import accounts
+
+
+def is_registered(account: Account | None) -> bool:
+    """Seekers and volunteers after consent; staff and admins as employees of a carrier."""
+    return account is not None and (account.consent_at is not None or account.role is Role.STAFF)
+
+
+def main_menu_rows(context: BotContext) -> Keyboard:
+    t = context.t
+    return [
+        [button("🌐 " + t("Language"), "mn", "language"), button("❓ " + t("Help"), "mn", "help")],
+        [
+            button("🔒 " + t("Privacy"), "mn", "privacy"),
+            button("📄 " + t("My data"), "mn", "mydata"),
+        ],
+        [button("🗑 " + t("Delete my data"), "mn", "delete")],
+    ]
+
+
+async def show_main_menu(update: Update, context: BotContext, intro: str | None = None) -> None:
+    if not is_registered(context.account):
+        # Anyone who has not finished /start is led back into it, in their language.
+        await ask_language(update, context)
+        return
+    question = context.t("What would you like to do? Choose a button.")
+    text = f"{intro}\n\n{question}" if intro else question
+    await show(update, context, text, main_menu_rows(context))
+
+
+async def on_start(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    assert user is not None
+    if context.account is None and context.is_admin(user.id):
+        async with context.db.transaction() as db:
+            context.account = await accounts.create_account(
+                db, user.id, Role.STAFF, context.i18n.locale, context.now()
+            )
+    if context.account is not None and is_registered(context.account):
+        await commands.refresh_chat_commands(context, context.account)
+        await show_main_menu(update, context)
+        return
+    await ask_language(update, context)
+
+
+async def ask_language(update: Update, context: BotContext) -> None:
+    t, locale = context.t, context.i18n.locale
+    text = "\n\n".join(
+        (
+            t(
+                "Hello! I am the bot of the move-out programme (Auszugsmanagement) of the "
+                "City of Cologne. I help you find a flat and book consultations."
+            ),
+            t("Shall we continue in this language?"),
+        )
+    )
+    rows = [
+        [button("✓ " + native_name(locale), "lg", locale)],
+        [button("🌐 " + t("Other language"), "ll", "start")],
+    ]
+    await show(update, context, text, rows)
+
+
+async def on_language_list(update: Update, context: BotContext) -> None:
+    rows = language_rows()
+    if not is_registered(context.account):
+        rows.append([button("« " + context.t("Back"), "lg", context.i18n.locale)])
+    await show(update, context, context.t("Choose your language:"), rows)
+
+
+async def on_language_chosen(update: Update, context: BotContext) -> None:
+    cb = parsed(update)
+    context.use_locale(cb.arg)
+    account = context.account
+    if not is_registered(account):
+        await ask_role(update, context)
+        return
+    assert account is not None
+    async with context.db.transaction() as db:
+        await accounts.save_locale(db, account.telegram_id, cb.arg)
+    await commands.refresh_chat_commands(context, account)
+    # TRANSLATORS: {language} is the language's own name, e.g. "Українська".
+    intro = context.t("Done. I will write to you in {language}.").format(
+        language=native_name(cb.arg)
+    )
+    await show_main_menu(update, context, intro)
+
+
+async def ask_role(update: Update, context: BotContext) -> None:
+    t, locale = context.t, context.i18n.locale
+    rows = [
+        [button("🏠 " + t("I am looking for a flat"), "rl", Role.SEEKER, locale)],
+        [button("🤝 " + t("I am a volunteer and help others"), "rl", Role.VOLUNTEER, locale)],
+        [button("« " + t("Back"), "ll", "start")],
+    ]
+    await show(update, context, t("Who are you?"), rows)
+
+
+async def on_role_chosen(update: Update, context: BotContext) -> None:
+    cb = parsed(update)
+    role, locale = cb.args
+    context.use_locale(locale)
+    if is_registered(context.account):
+        await show_main_menu(update, context)
+        return
+    t = context.t
+    text = "\n\n".join((texts.privacy_notice(context), "<b>" + t("Do you agree?") + "</b>"))
+    rows = [
+        [button("✓ " + t("Yes, I agree"), "cs", "yes", role, locale)],
+        [button("✗ " + t("No, I do not agree"), "cs", "no", role, locale)],
+        [button("« " + t("Back"), "lg", locale)],
+    ]
+    await show(update, context, text, rows)
+
+
+async def on_consent(update: Update, context: BotContext) -> None:
+    cb = parsed(update)
+    answer, role, locale = cb.args
+    context.use_locale(locale)
+    assert update.effective_user is not None
+    if is_registered(context.account):
+        intro = context.t("You agreed already. To withdraw, delete your data with /delete.")
+        await show_main_menu(update, context, intro)
+        return
+    if answer == "no":
+        text = "\n\n".join(
+            (
+                context.t("All right. Nothing about you was stored."),
+                await texts.offline_route(context),
+                context.t("If you change your mind, send /start."),
+            )
+        )
+        await show(update, context, text)
+        return
+    async with context.db.transaction() as db:
+        context.account = await accounts.create_account(
+            db, update.effective_user.id, Role(role), locale, context.now()
+        )
+    await show_main_menu(update, context, context.t("Thank you. You are registered."))
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("start", on_start))
+    for prefix, callback in (
+        ("ll", on_language_list),
+        ("lg", on_language_chosen),
+        ("rl", on_role_chosen),
+        ("cs", on_consent),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))

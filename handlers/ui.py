@@ -1,0 +1,46 @@
+"""Small rendering helpers shared by the handler modules."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from domain.locales import SUPPORTED_LOCALES, native_name
+from handlers.callback_data import build_cb
+
+Keyboard = list[list[InlineKeyboardButton]]
+
+
+def button(label: str, prefix: str, *args: str | int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=build_cb(prefix, *args))
+
+
+def menu_row(context: BotContext) -> list[InlineKeyboardButton]:
+    """The main menu is always one tap away."""
+    return [button("🏠 " + context.t("Main menu"), "mn", "home")]
+
+
+def language_rows(per_row: int = 2) -> Keyboard:
+    # Each language is named in itself, so a user finds theirs without reading ours.
+    buttons = [button(native_name(code), "lg", code) for code in SUPPORTED_LOCALES]
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+async def show(
+    update: Update, context: BotContext, text: str, rows: Keyboard | None = None
+) -> None:
+    """Answer a button press by editing its message, anything else with a new message."""
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    query = update.callback_query
+    if query is None:
+        assert update.effective_chat is not None
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        return
+    await query.answer()
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        # The same button pressed twice: the message already shows this.
+        if "not modified" not in error.message:
+            raise

@@ -1,0 +1,132 @@
+"""Users, staff membership and carriers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from domain.accounts import Account, Carrier, Role
+from storage.db import Db, from_db, to_db
+
+_ACCOUNT_COLUMNS = """
+    SELECT u.id, u.telegram_id, u.role, u.locale, u.consent_at, u.created_at,
+           u.last_seen_at, u.blocked_at, s.carrier_id
+    FROM users u LEFT JOIN staff_members s ON s.user_id = u.id
+"""
+
+
+def _account(row: aiosqlite.Row) -> Account:
+    created = from_db(row["created_at"])
+    last_seen = from_db(row["last_seen_at"])
+    assert created is not None and last_seen is not None  # NOT NULL columns
+    return Account(
+        id=row["id"],
+        telegram_id=row["telegram_id"],
+        role=Role(row["role"]),
+        locale=row["locale"],
+        consent_at=from_db(row["consent_at"]),
+        created_at=created,
+        last_seen_at=last_seen,
+        blocked_at=from_db(row["blocked_at"]),
+        carrier_id=row["carrier_id"],
+    )
+
+
+async def get_account(db: Db, telegram_id: int) -> Account | None:
+    async with db.conn.execute(
+        _ACCOUNT_COLUMNS + " WHERE u.telegram_id = ?", (telegram_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return _account(row) if row else None
+
+
+async def create_account(
+    db: Db, telegram_id: int, role: Role, locale: str, now: datetime
+) -> Account:
+    """Registers a seeker or volunteer who has just consented, or an admin; idempotent."""
+    consent_at = None if role is Role.STAFF else to_db(now)  # staff: processed as employees
+    await db.conn.execute(
+        "INSERT INTO users (telegram_id, role, locale, consent_at, created_at, last_seen_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO NOTHING",
+        (telegram_id, role.value, locale, consent_at, to_db(now), to_db(now)),
+    )
+    account = await get_account(db, telegram_id)
+    assert account is not None
+    return account
+
+
+async def save_locale(db: Db, telegram_id: int, locale: str) -> None:
+    await db.conn.execute(
+        "UPDATE users SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
+    )
+
+
+async def touch_account(db: Db, telegram_id: int, now: datetime) -> None:
+    """The user wrote to us: they are reachable again and were seen now."""
+    await db.conn.execute(
+        "UPDATE users SET last_seen_at = ?, blocked_at = NULL WHERE telegram_id = ?",
+        (to_db(now), telegram_id),
+    )
+
+
+async def delete_account(db: Db, telegram_id: int) -> None:
+    await db.conn.execute("DELETE FROM users WHERE telegram_id = ?", (telegram_id,))
+
+
+async def make_staff(
+    db: Db, telegram_id: int, carrier_id: int, locale: str, added_by: int, now: datetime
+) -> int | None:
+    """Makes the user staff of one carrier; returns the carrier they belonged to before."""
+    before = await get_account(db, telegram_id)
+    await db.conn.execute(
+        "INSERT INTO users (telegram_id, role, locale, created_at, last_seen_at)"
+        " VALUES (?, 'staff', ?, ?, ?)"
+        " ON CONFLICT (telegram_id) DO UPDATE SET role = 'staff'",
+        (telegram_id, locale, to_db(now), to_db(now)),
+    )
+    await db.conn.execute(
+        "INSERT INTO staff_members (user_id, carrier_id, added_by, added_at)"
+        " SELECT id, ?, ?, ? FROM users WHERE telegram_id = ?"
+        " ON CONFLICT (user_id) DO UPDATE SET carrier_id = excluded.carrier_id,"
+        " added_by = excluded.added_by, added_at = excluded.added_at",
+        (carrier_id, added_by, to_db(now), telegram_id),
+    )
+    return before.carrier_id if before else None
+
+
+async def remove_staff(db: Db, telegram_id: int) -> bool:
+    """Staff leave the carrier; their account is deleted as it held nothing but the role."""
+    async with db.conn.execute(
+        "DELETE FROM users WHERE telegram_id = ? AND role = 'staff'", (telegram_id,)
+    ) as cur:
+        return cur.rowcount > 0
+
+
+def _carrier(row: aiosqlite.Row) -> Carrier:
+    return Carrier(row["id"], row["code"], row["name"], row["contact"])
+
+
+async def list_carriers(db: Db) -> list[Carrier]:
+    async with db.conn.execute("SELECT id, code, name, contact FROM carriers ORDER BY id") as cur:
+        return [_carrier(row) for row in await cur.fetchall()]
+
+
+async def get_carrier(db: Db, carrier_id: int) -> Carrier | None:
+    async with db.conn.execute(
+        "SELECT id, code, name, contact FROM carriers WHERE id = ?", (carrier_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return _carrier(row) if row else None
+
+
+async def find_carrier(db: Db, code: str) -> Carrier | None:
+    async with db.conn.execute(
+        "SELECT id, code, name, contact FROM carriers WHERE code = ?", (code.lower(),)
+    ) as cur:
+        row = await cur.fetchone()
+    return _carrier(row) if row else None
+
+
+async def set_carrier_contact(db: Db, carrier_id: int, contact: str) -> None:
+    await db.conn.execute("UPDATE carriers SET contact = ? WHERE id = ?", (contact, carrier_id))
