@@ -7,7 +7,7 @@ from babel import Locale, UnknownLocaleError
 # Tier 1 (complete, reviewed). Tier 2 drafts (ps, ku, ti, so, sq) join when they exist.
 SUPPORTED_LOCALES: tuple[str, ...] = ("de", "en", "uk", "ar", "fa", "ru", "tr", "fr")
 RTL_LOCALES = frozenset({"ar", "fa", "ps", "ckb"})
-# Codes that Babel parses but that we serve with another catalog.
+# Codes we serve with another locale's catalog (Babel does not know all of them).
 ALIASES = {"prs": "fa"}  # Dari speakers read Farsi
 
 
@@ -15,13 +15,15 @@ def match_locale(code: str | None) -> str | None:
     """Map a Telegram language code (`uk`, `uk-UA`, `pt-br`, `prs`) to a supported locale."""
     if not code:
         return None
+    code = code.strip().replace("_", "-")
+    alias = ALIASES.get(code.split("-")[0].lower())
+    if alias:
+        return alias
     try:
-        parsed = Locale.parse(code.strip().replace("_", "-"), sep="-")
+        parsed = Locale.parse(code, sep="-")
     except (ValueError, TypeError, UnknownLocaleError):
         return None
-    candidates = (f"{parsed.language}_{parsed.territory}", parsed.language)
-    for candidate in candidates:
-        candidate = ALIASES.get(candidate, candidate)
+    for candidate in (f"{parsed.language}_{parsed.territory}", parsed.language):
         if candidate in SUPPORTED_LOCALES:
             return candidate
     return None

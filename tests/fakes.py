@@ -1,0 +1,239 @@
+"""Test doubles: a Bot API that records every call and refuses what Telegram would refuse."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+from bot.limits import MAX_CALLBACK_ANSWER, MAX_CALLBACK_DATA, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
+
+BOT_ID = 4242
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Auszug", "username": "auszug_test_bot"}
+# Tags Telegram accepts in parse_mode=HTML.
+HTML_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+    "span", "tg-spoiler", "blockquote", "tg-emoji",
+}  # fmt: skip
+COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.moment = start or datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, delta: timedelta) -> None:
+        self.moment += delta
+
+
+class _HtmlCheck(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in HTML_TAGS:
+            self.errors.append(f"unsupported tag <{tag}>")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.errors.append(f"unbalanced </{tag}>")
+
+
+def html_errors(text: str) -> list[str]:
+    checker = _HtmlCheck()
+    checker.feed(text)
+    checker.close()
+    if checker.stack:
+        checker.errors.append(f"unclosed <{checker.stack[-1]}>")
+    return checker.errors
+
+
+@dataclass
+class Call:
+    endpoint: str
+    params: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+    @property
+    def callback_data(self) -> list[str]:
+        return [b["callback_data"] for b in self.buttons if "callback_data" in b]
+
+
+@dataclass
+class RecordingRequest(BaseRequest):
+    """Answers like Telegram, records `(endpoint, parameters)` and keeps what it refused."""
+
+    calls: list[Call] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    unreachable: dict[int, tuple[int, str]] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        if endpoint != "getUpdates":
+            self.calls.append(Call(endpoint, params))
+        problems = validate(endpoint, params)
+        if problems:
+            self.invalid.extend(f"{endpoint}: {problem}" for problem in problems)
+            return _error(400, "Bad Request: " + "; ".join(problems))
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, int) and chat_id in self.unreachable:
+            return _error(*self.unreachable[chat_id])
+        return 200, json.dumps({"ok": True, "result": self._result(endpoint, params)}).encode()
+
+    def _result(self, endpoint: str, params: dict[str, Any]) -> Any:
+        if endpoint == "getMe":
+            return BOT_USER
+        if endpoint == "getUpdates":
+            return []
+        if endpoint.startswith(("send", "edit")):
+            chat_id = params.get("chat_id", 1)
+            message = {
+                "message_id": params.get("message_id") or next(self._ids),
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+            }
+            if "text" in params:
+                message["text"] = params["text"]
+            return message
+        return True
+
+    # What tests read.
+    def sent(self) -> list[Call]:
+        """Messages shown to users: new ones and edited ones, in order."""
+        return [c for c in self.calls if c.endpoint in ("sendMessage", "editMessageText")]
+
+    def last(self) -> Call:
+        return self.sent()[-1]
+
+    def answers(self) -> list[Call]:
+        return [c for c in self.calls if c.endpoint == "answerCallbackQuery"]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+def _error(code: int, description: str) -> tuple[int, bytes]:
+    return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
+
+
+def validate(endpoint: str, params: dict[str, Any]) -> list[str]:
+    """What Telegram itself would refuse with 400 Bad Request."""
+    problems = []
+    if endpoint in ("sendMessage", "editMessageText"):
+        text = str(params.get("text", ""))
+        if not 1 <= len(text) <= MAX_TEXT_LENGTH:
+            problems.append(f"text length {len(text)}")
+    if "caption" in params and len(str(params["caption"])) > MAX_CAPTION_LENGTH:
+        problems.append("caption too long")
+    if params.get("parse_mode") == "HTML":
+        problems += html_errors(str(params.get("text") or params.get("caption") or ""))
+    for button in Call(endpoint, params).buttons:
+        data = button.get("callback_data")
+        if not button.get("text"):
+            problems.append("button without text")
+        if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+            problems.append(f"callback_data of {len(data.encode())} bytes")
+    if (
+        endpoint == "answerCallbackQuery"
+        and len(str(params.get("text", ""))) > MAX_CALLBACK_ANSWER
+    ):
+        problems.append("callback answer too long")
+    if endpoint == "setMyCommands":
+        for command in params.get("commands", []):
+            if not COMMAND_NAME.fullmatch(command["command"]):
+                problems.append(f"bad command {command['command']!r}")
+            if not 1 <= len(command["description"]) <= 256:
+                problems.append(f"bad description for {command['command']}")
+    return problems
+
+
+_update_ids = itertools.count(1)
+
+
+def user(user_id: int = 111, lang: str | None = "en", first_name: str = "Olena") -> dict[str, Any]:
+    data: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if lang is not None:
+        data["language_code"] = lang
+    return data
+
+
+def message_update(text: str | None = None, *, user_id: int = 111, lang: str | None = "en",
+                   chat_type: str = "private", **content: Any) -> dict[str, Any]:  # fmt: skip
+    """A new message; `text` starting with / becomes a command. Other content via kwargs."""
+    message: dict[str, Any] = {
+        "message_id": next(_update_ids),
+        "date": int(datetime.now(UTC).timestamp()),
+        "chat": {"id": user_id if chat_type == "private" else -1000 - user_id, "type": chat_type},
+        "from": user(user_id, lang),
+        **content,
+    }
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def callback_update(data: str, *, user_id: int = 111, lang: str | None = "en",
+                    message_id: int = 77) -> dict[str, Any]:  # fmt: skip
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": user(user_id, lang),
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": {"id": user_id, "type": "private"},
+                "from": BOT_USER,
+                "text": "earlier message",
+            },
+        },
+    }
