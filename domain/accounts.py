@@ -42,6 +42,18 @@ class Account:
         return self.role is Role.STAFF and self.carrier_id is not None
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One staff read or write of a case: who, what, which case, when."""
+
+    at: datetime
+    actor_telegram_id: int
+    carrier_id: int | None
+    action: str
+    subject_user_id: int | None
+    detail: str | None
+
+
 def is_due_for_last_seen(account: Account, now: datetime, resolution: timedelta) -> bool:
     """last_seen is written at most once per `resolution`, so reads stay read-only."""
     return account.blocked_at is not None or now - account.last_seen_at >= resolution

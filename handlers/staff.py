@@ -14,7 +14,7 @@ from bot.context import BotApp, BotContext
 from domain.accounts import Carrier, may_use_staff_commands
 from handlers import commands
 from handlers.ui import menu_row, show
-from storage import accounts
+from storage import accounts, consents
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
 
@@ -92,14 +92,18 @@ async def on_addstaff(update: Update, context: BotContext) -> None:
         return
     telegram_id = int(args[0])
     assert update.effective_user is not None
+    admin_id, now = update.effective_user.id, context.now()
     async with context.db.transaction() as db:
         before = await accounts.make_staff(
+            db, telegram_id, carrier.id, context.settings.default_locale, admin_id, now
+        )
+        await consents.record_audit(
             db,
-            telegram_id,
-            carrier.id,
-            context.settings.default_locale,
-            update.effective_user.id,
-            context.now(),
+            actor_telegram_id=admin_id,
+            action="staff.add",
+            now=now,
+            carrier_id=carrier.id,
+            detail=f"telegram_id={telegram_id}",
         )
     name = html.escape(carrier.name)
     if before == carrier.id:
@@ -137,8 +141,17 @@ async def on_removestaff(update: Update, context: BotContext) -> None:
         await show(update, context, context.t("Please write it like this: /removestaff 123456789"))
         return
     telegram_id = int(args[0])
+    assert update.effective_user is not None
     async with context.db.transaction() as db:
         removed = await accounts.remove_staff(db, telegram_id)
+        if removed:
+            await consents.record_audit(
+                db,
+                actor_telegram_id=update.effective_user.id,
+                action="staff.remove",
+                now=context.now(),
+                detail=f"telegram_id={telegram_id}",
+            )
     if removed:
         await commands.clear_staff_commands(context.bot, telegram_id)
         text = context.t("{user} is no longer staff.")
