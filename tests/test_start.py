@@ -10,7 +10,7 @@ async def test_start_in_ukrainian_greets_in_ukrainian_and_offers_to_continue(har
     reply = harness.rec.last()
     assert reply.endpoint == "sendMessage"
     assert "Auszugsmanagement" in reply.text
-    assert "Привіт" in reply.text
+    assert "Продовжимо цією мовою?" in reply.text
     assert reply.callback_data == ["lg:uk", "ll:start"]
 
 
