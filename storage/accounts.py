@@ -34,11 +34,11 @@ def _account(row: aiosqlite.Row) -> Account:
 
 
 async def get_account(db: Db, telegram_id: int) -> Account | None:
-    async with db.conn.execute(
+    # execute_fetchall is one hop to aiosqlite's thread instead of three; this runs per update.
+    rows = await db.conn.execute_fetchall(
         _ACCOUNT_COLUMNS + " WHERE u.telegram_id = ?", (telegram_id,)
-    ) as cur:
-        row = await cur.fetchone()
-    return _account(row) if row else None
+    )
+    return _account(next(iter(rows))) if rows else None
 
 
 async def create_account(

@@ -51,6 +51,10 @@ class Harness:
             Update.de_json(callback_update(data, **kwargs), self.app.bot)
         )
 
+    def t(self, locale: str, msgid: str) -> str:
+        """What a user with `locale` reads for `msgid`."""
+        return self.app.bot_data.catalogs.get(locale).gettext(msgid)
+
     async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         async with self.db.conn.execute(sql, params) as cur:
             return [tuple(row) for row in await cur.fetchall()]

@@ -1,0 +1,74 @@
+"""Every input gets an answer: unknown commands, text, photos, groups and errors."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.conftest import Harness
+
+
+async def _register(harness: Harness) -> None:
+    await harness.send("/start")
+    await harness.press("cs:yes:seeker:en")
+    harness.rec.clear()
+
+
+async def test_unknown_command_answers_with_the_menu(harness: Harness):
+    await _register(harness)
+    await harness.send("/frobnicate")
+    reply = harness.rec.last()
+    assert reply.text.startswith("I do not know this command.")
+    assert "mn:help" in reply.callback_data
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}]},
+        {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "s",
+                "width": 9,
+                "height": 9,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
+    ],
+)
+async def test_photos_and_stickers_get_a_clear_answer(harness: Harness, content):
+    await _register(harness)
+    await harness.send(None, **content)
+    assert "copies of your papers" in harness.rec.last().text
+
+
+async def test_text_from_someone_who_never_started_leads_into_start(harness: Harness):
+    await harness.send("hello?", lang="ru")
+    reply = harness.rec.last()
+    assert reply.callback_data == ["lg:ru", "ll:start"]
+
+
+async def test_group_chats_are_ignored(harness: Harness):
+    await harness.send("/start", chat_type="group")
+    assert harness.rec.sent() == []
+
+
+async def test_an_error_is_logged_without_text_and_the_user_told_in_their_language(
+    harness: Harness, caplog, monkeypatch
+):
+    await _register(harness)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("storage.accounts.list_carriers", broken)
+    with caplog.at_level(logging.ERROR):
+        await harness.send("/help secret words", lang="en")
+    assert harness.rec.last().text == (
+        "Something went wrong. Nothing you entered was lost. Please try again."
+    )
+    assert "user_id=111" in caplog.text and "secret words" not in caplog.text

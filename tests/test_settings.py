@@ -1,0 +1,66 @@
+"""Settings come from the environment; a bad value is one clear line, not a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+
+BASE = {"BOT_TOKEN": "1:abc"}
+
+
+def test_defaults():
+    settings = Settings.from_env(BASE)
+    assert settings.telegram_base_url == "https://api.telegram.org/bot"
+    assert settings.telegram_file_url == "https://api.telegram.org/file/bot"
+    assert str(settings.tz) == "Europe/Berlin"
+    assert settings.default_locale == "de"
+    assert settings.admin_ids == frozenset()
+
+
+def test_a_local_bot_api_server_is_honoured():
+    settings = Settings.from_env({**BASE, "TELEGRAM_BASE_URL": "http://127.0.0.1:8081/bot/"})
+    assert settings.telegram_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.telegram_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_admin_ids_are_parsed():
+    settings = Settings.from_env({**BASE, "ADMIN_IDS": " 12, 34 ,,"})
+    assert settings.admin_ids == frozenset({12, 34})
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({}, "BOT_TOKEN"),
+        ({**BASE, "ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({**BASE, "TZ": "Mars/Olympus"}, "TZ"),
+        ({**BASE, "DEFAULT_LOCALE": "xx"}, "DEFAULT_LOCALE"),
+        ({**BASE, "TELEGRAM_BASE_URL": "api.telegram.org"}, "TELEGRAM_BASE_URL"),
+        ({**BASE, "PORT": "99999"}, "PORT"),
+    ],
+)
+def test_a_bad_value_names_the_variable(env, variable):
+    with pytest.raises(SettingsError, match=variable):
+        Settings.from_env(env)
+
+
+def test_python_m_bot_prints_one_line_and_exits_nonzero_on_bad_config(tmp_path: Path):
+    env = {"BOT_TOKEN": "1:abc", "ADMIN_IDS": "nope", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env=env,
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "configuration error: ADMIN_IDS must be comma-separated numeric Telegram user ids, "
+        "got 'abc'".replace("abc", "nope")
+    ]
