@@ -210,18 +210,25 @@ class BotApi:
         """One Bot API request: its result, or ApiError with Telegram's code and description."""
         name = self._names.get(method.lower(), method)
         try:
-            handler = self._methods.get(name)
-            if handler is None:
-                raise ApiError(404, "Not Found")
-            problems = validate(name, params)
-            if problems:
-                raise bad_request(problems[0])
-            return await handler(params)
+            return await self._answer(name, params)
         except ApiError as error:
             chat = params.get("chat_id", "-")
             self.refused.append(f"{name} to chat {chat}: {error.description}")
             _log.warning("Telegram would refuse %s to chat %s: %s", name, chat, error.description)
             raise
+
+    async def _answer(self, name: str, params: dict[str, Any]) -> Any:
+        handler = self._methods.get(name)
+        if handler is None:
+            raise ApiError(404, "Not Found")
+        try:
+            problems = validate(name, params)
+            if problems:
+                raise bad_request(problems[0])
+            return await handler(params)
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            # A missing or malformed parameter: Telegram refuses those with 400 as well.
+            raise bad_request(f"wrong parameters: {error!r}") from None
 
     async def _ok(self, params: dict[str, Any]) -> bool:
         return True

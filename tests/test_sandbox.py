@@ -18,6 +18,8 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 from telegram.error import BadRequest
 
@@ -304,3 +306,29 @@ async def test_a_photo_sent_from_the_page_reaches_the_bot_as_a_photo(sandbox: Sa
     assert sent.telegram(sandbox.api.chats[SEEKER_UK.user_id])["photo"][0]["file_size"] == 8
     # Not registered yet: the bot leads the user back into /start, in their language.
     assert await sandbox.api.wait_for(lambda: "lg:uk" in last_buttons(sandbox.api, 7100001), WAIT)
+
+
+async def test_reply_keyboards_show_until_removed_and_messages_can_be_deleted(stand_in: StandIn):
+    user = SEEKER_UK.telegram_user()
+    keyboard = ReplyKeyboardMarkup([["1", "2"], ["3"]], one_time_keyboard=True)
+    sent = await stand_in.bot.send_message(SEEKER_UK.user_id, "How many?", reply_markup=keyboard)
+    assert stand_in.api.chat_view(user)["keyboard"]["keyboard"][1] == [{"text": "3"}]
+    await stand_in.api.user_sends(user, "3")
+    assert stand_in.api.chat_view(user)["keyboard"] is None  # one-time keyboards hide
+    await stand_in.bot.send_message(SEEKER_UK.user_id, "Again?", reply_markup=keyboard)
+    await stand_in.bot.send_message(
+        SEEKER_UK.user_id, "Thanks.", reply_markup=ReplyKeyboardRemove()
+    )
+    assert stand_in.api.chat_view(user)["keyboard"] is None
+    assert await stand_in.bot.delete_message(SEEKER_UK.user_id, sent.message_id)
+    texts = [m["body"] for m in stand_in.api.chat_view(user)["messages"]]
+    assert texts == ["3", "Again?", "Thanks."]
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await stand_in.bot.delete_message(SEEKER_UK.user_id, sent.message_id)
+
+
+async def test_malformed_parameters_get_a_bad_request_not_a_crash(stand_in: StandIn):
+    status, answer = await stand_in.call(
+        "deleteMessage", chat_id=SEEKER_UK.user_id, message_id="x"
+    )
+    assert status == 400 and answer["description"].startswith("Bad Request: wrong parameters")
