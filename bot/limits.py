@@ -7,8 +7,10 @@ from datetime import timedelta
 from telegram.constants import (
     BotCommandLimit,
     CallbackQueryLimit,
+    FileSizeLimit,
     InlineKeyboardButtonLimit,
     MessageLimit,
+    PollingLimit,
 )
 
 MAX_TEXT_LENGTH = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096 characters
@@ -17,6 +19,8 @@ MAX_CAPTION_LENGTH = int(MessageLimit.CAPTION_LENGTH)  # 1024 characters
 MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
 MAX_CALLBACK_ANSWER = int(CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH)  # 200 chars
 MAX_COMMAND_DESCRIPTION = int(BotCommandLimit.MAX_DESCRIPTION)  # 256 characters
+MAX_FILE_UPLOAD = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB a bot may send
+MAX_UPDATES_PER_POLL = int(PollingLimit.MAX_LIMIT)  # 100 updates per getUpdates
 
 # Not in telegram.constants: documented in the Bot API FAQ and PTB's "Avoiding flood limits".
 MESSAGES_PER_SECOND = 30  # across all chats
@@ -24,3 +28,4 @@ MESSAGES_PER_CHAT_PER_SECOND = 1
 
 # Ours.
 LAST_SEEN_RESOLUTION = timedelta(hours=1)  # how often a user's last_seen is written
+SANDBOX_LONG_POLL_SECONDS = 30  # the sandbox holds a getUpdates or a page's poll at most so long

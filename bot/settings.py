@@ -37,11 +37,10 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
-        token = env.get("BOT_TOKEN", "").strip()
-        if not token:
+        if not has_token(env):
             raise SettingsError("BOT_TOKEN is not set: create a bot with @BotFather and export it")
         return cls(
-            bot_token=token,
+            bot_token=env["BOT_TOKEN"].strip(),
             telegram_base_url=_base_url(env.get("TELEGRAM_BASE_URL", TELEGRAM_BASE_URL)),
             database_path=Path(env.get("DATABASE_PATH", "data/bot.sqlite3")),
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
@@ -49,8 +48,13 @@ class Settings:
             default_locale=_locale(env.get("DEFAULT_LOCALE", "de")),
             webhook_url=env.get("WEBHOOK_URL") or None,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
-            port=_port(env.get("PORT", "8443")),
+            port=parse_port(env.get("PORT", "8443"), "PORT"),
         )
+
+
+def has_token(env: Mapping[str, str] = os.environ) -> bool:
+    """Without a token `python -m bot` opens the sandbox instead of talking to Telegram."""
+    return bool(env.get("BOT_TOKEN", "").strip())
 
 
 def _base_url(value: str) -> str:
@@ -89,7 +93,9 @@ def _locale(value: str) -> str:
     return value
 
 
-def _port(value: str) -> int:
-    if not value.isascii() or not value.isdigit() or not 0 < int(value) < 65536:
-        raise SettingsError(f"PORT must be a TCP port number, got {value!r}")
+def parse_port(value: str, variable: str, *, allow_any: bool = False) -> int:
+    """A TCP port; with `allow_any`, 0 asks the system for any free one."""
+    lowest = 0 if allow_any else 1
+    if not value.isascii() or not value.isdigit() or not lowest <= int(value) < 65536:
+        raise SettingsError(f"{variable} must be a TCP port number, got {value!r}")
     return int(value)

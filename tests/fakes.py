@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.limits import MAX_CALLBACK_ANSWER, MAX_CALLBACK_DATA, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
+from sandbox.refusals import inline_buttons, validate
 
 BOT_ID = 4242
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Auszug", "username": "auszug_test_bot"}
-# Tags Telegram accepts in parse_mode=HTML.
-HTML_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "span", "tg-spoiler", "blockquote", "tg-emoji",
-}  # fmt: skip
-COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
 class FakeClock:
@@ -35,31 +27,6 @@ class FakeClock:
         self.moment += delta
 
 
-class _HtmlCheck(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in HTML_TAGS:
-            self.errors.append(f"unsupported tag <{tag}>")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack.pop() != tag:
-            self.errors.append(f"unbalanced </{tag}>")
-
-
-def html_errors(text: str) -> list[str]:
-    checker = _HtmlCheck()
-    checker.feed(text)
-    checker.close()
-    if checker.stack:
-        checker.errors.append(f"unclosed <{checker.stack[-1]}>")
-    return checker.errors
-
-
 @dataclass
 class Call:
     endpoint: str
@@ -71,10 +38,7 @@ class Call:
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
-        markup = self.params.get("reply_markup") or {}
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        return [b for row in markup.get("inline_keyboard", []) for b in row]
+        return inline_buttons(self.params)
 
     @property
     def callback_data(self) -> list[str]:
@@ -158,37 +122,6 @@ class RecordingRequest(BaseRequest):
 
 def _error(code: int, description: str) -> tuple[int, bytes]:
     return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
-
-
-def validate(endpoint: str, params: dict[str, Any]) -> list[str]:
-    """What Telegram itself would refuse with 400 Bad Request."""
-    problems = []
-    if endpoint in ("sendMessage", "editMessageText"):
-        text = str(params.get("text", ""))
-        if not 1 <= len(text) <= MAX_TEXT_LENGTH:
-            problems.append(f"text length {len(text)}")
-    if "caption" in params and len(str(params["caption"])) > MAX_CAPTION_LENGTH:
-        problems.append("caption too long")
-    if params.get("parse_mode") == "HTML":
-        problems += html_errors(str(params.get("text") or params.get("caption") or ""))
-    for button in Call(endpoint, params).buttons:
-        data = button.get("callback_data")
-        if not button.get("text"):
-            problems.append("button without text")
-        if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
-            problems.append(f"callback_data of {len(data.encode())} bytes")
-    if (
-        endpoint == "answerCallbackQuery"
-        and len(str(params.get("text", ""))) > MAX_CALLBACK_ANSWER
-    ):
-        problems.append("callback answer too long")
-    if endpoint == "setMyCommands":
-        for command in params.get("commands", []):
-            if not COMMAND_NAME.fullmatch(command["command"]):
-                problems.append(f"bad command {command['command']!r}")
-            if not 1 <= len(command["description"]) <= 256:
-                problems.append(f"bad description for {command['command']}")
-    return problems
 
 
 _update_ids = itertools.count(1)

@@ -1,0 +1,106 @@
+"""The sandbox's chat page in a real headless Chromium (Debian's), driven by Playwright.
+
+Playwright's own browser downloads are not reachable here, so it drives the distribution's
+Chromium through executable_path; .ci/run installs it. Without one the tests are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from sandbox.run import Sandbox, running_sandbox
+
+playwright = pytest.importorskip(
+    "playwright.async_api", reason="Playwright is not installed: pip install -e '.[test]'"
+)
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium to drive: apt-get install chromium (or set CHROMIUM_PATH)",
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+expect = playwright.expect
+expect.set_options(timeout=15_000)  # a slow CI machine; a working page answers in milliseconds
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    async with running_sandbox({}, tmp_path / "sandbox.sqlite3") as running:
+        yield running
+    assert running.api.refused == [], "the bot made requests Telegram would refuse"
+
+
+@pytest.fixture
+async def page(sandbox: Sandbox) -> AsyncIterator[object]:
+    async with playwright.async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = await browser.new_page()
+            await page.goto(sandbox.url)
+            yield page
+        finally:
+            await browser.close()
+
+
+async def send(page, text: str) -> None:
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+
+
+async def test_a_ukrainian_seeker_registers_and_an_arabic_one_reads_right_to_left(page):
+    await page.click('[data-persona="seeker-uk"]')
+    await send(page, "/start")
+    keep_ukrainian = page.locator('[data-callback="lg:uk"]')
+    await expect(keep_ukrainian).to_contain_text("Українська")
+    await keep_ukrainian.click()
+    await page.locator('[data-callback="rl:seeker:uk"]').click()
+    consent = page.locator(".msg.bot").last
+    await expect(consent).to_contain_text("Caritas")
+    await expect(consent.locator("b").last).to_be_visible()  # the bot's HTML, rendered
+    await page.locator('[data-callback="cs:yes:seeker:uk"]').click()
+    await expect(page.locator('[data-callback="mn:help"]')).to_be_visible()
+    await page.click("#menu-button")
+    await expect(page.locator(".command-name").first).to_have_text("/start")
+
+    await page.click('[data-persona="seeker-ar"]')
+    await expect(page.locator('[data-callback="mn:help"]')).to_have_count(0)  # another chat
+    await send(page, "/start")
+    greeting = page.locator(".msg.bot .text").last
+    await expect(greeting).to_contain_text("مرحب")
+    assert await greeting.evaluate("node => getComputedStyle(node).direction") == "rtl"
+    await expect(page.locator('[data-callback="lg:ar"]')).to_contain_text("العربية")
+
+
+async def test_only_telegrams_tags_survive_and_documents_can_be_opened(page, sandbox: Sandbox):
+    seeker = 7100001
+    await sandbox.app.bot.send_message(
+        seeker,
+        '<b>bold</b> <a href="javascript:alert(1)">link</a> &lt;img src=x onerror=alert(1)&gt;',
+    )
+    await sandbox.app.bot.send_document(seeker, b"Name;Stadtteil\r\n", filename="liste.csv")
+    await page.click('[data-persona="seeker-uk"]')
+    text = page.locator(".msg.bot .text").first
+    await expect(text.locator("b")).to_have_text("bold")
+    assert await text.locator("a").get_attribute("href") is None
+    assert await text.locator("img").count() == 0
+    await expect(text).to_contain_text("<img src=x onerror=alert(1)>")
+    document = page.locator(".file-name")
+    await expect(document).to_have_text("📄 liste.csv")
+    async with page.expect_popup() as popup:
+        await document.click()
+    opened = await popup.value
+    await expect(opened.locator("body")).to_contain_text("Name;Stadtteil")
