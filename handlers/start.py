@@ -38,7 +38,7 @@ def main_menu_rows(context: BotContext) -> Keyboard:
 async def show_main_menu(update: Update, context: BotContext, intro: str | None = None) -> None:
     if not is_registered(context.account):
         # Anyone who has not finished /start is led back into it, in their language.
-        await ask_language(update, context)
+        await ask_language(update, context, intro)
         return
     question = context.t("What would you like to do? Choose a button.")
     text = f"{intro}\n\n{question}" if intro else question
@@ -60,17 +60,14 @@ async def on_start(update: Update, context: BotContext) -> None:
     await ask_language(update, context)
 
 
-async def ask_language(update: Update, context: BotContext) -> None:
+async def ask_language(update: Update, context: BotContext, intro: str | None = None) -> None:
     t, locale = context.t, context.i18n.locale
-    text = "\n\n".join(
-        (
-            t(
-                "Hello! I am the bot of the move-out programme (Auszugsmanagement) of the "
-                "City of Cologne. I help you find a flat and book consultations."
-            ),
-            t("Shall we continue in this language?"),
-        )
+    greeting = t(
+        "Hello! I am the bot of the move-out programme (Auszugsmanagement) of the "
+        "City of Cologne. I help you find a flat and book consultations."
     )
+    parts = (intro, greeting, t("Shall we continue in this language?"))
+    text = "\n\n".join(part for part in parts if part)
     rows = [
         [button("✓ " + native_name(locale), "lg", locale)],
         [button("🌐 " + t("Other language"), "ll", "start")],

@@ -72,3 +72,12 @@ async def test_an_error_is_logged_without_text_and_the_user_told_in_their_langua
         "Something went wrong. Nothing you entered was lost. Please try again."
     )
     assert "user_id=111" in caplog.text and "secret words" not in caplog.text
+
+
+async def test_a_photo_before_registering_is_explained_and_leads_into_start(harness: Harness):
+    await harness.send(
+        None, photo=[{"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}]
+    )
+    reply = harness.rec.last()
+    assert "copies of your papers" in reply.text
+    assert reply.callback_data == ["lg:en", "ll:start"]
