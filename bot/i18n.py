@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,7 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 # Unicode isolates keep a Latin name or number readable inside right-to-left text.
 FSI, PDI = "\u2068", "\u2069"
+_COMMAND = re.compile(r"(?<![<\w/])(/[a-z][a-z0-9_]*)")  # not "</b>", not in URLs
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +33,17 @@ class Translator:
     catalog: gettext.NullTranslations
 
     def gettext(self, msgid: str) -> str:
-        return self.catalog.gettext(msgid)
+        return self._bidi(self.catalog.gettext(msgid))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.catalog.ngettext(singular, plural, n)
+        return self._bidi(self.catalog.ngettext(singular, plural, n))
 
     def pgettext(self, context: str, msgid: str) -> str:
-        return self.catalog.pgettext(context, msgid)
+        return self._bidi(self.catalog.pgettext(context, msgid))
+
+    def _bidi(self, text: str) -> str:
+        # In right-to-left text "/menu" would show as "menu/": isolate every command.
+        return _COMMAND.sub(rf"{FSI}\1{PDI}", text) if self.rtl else text
 
     @property
     def rtl(self) -> bool:
