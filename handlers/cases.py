@@ -27,7 +27,7 @@ from domain.locales import language_name
 from handlers import callback_data
 from handlers.callback_data import parsed
 from handlers.guards import actor_of, answer_expired, record_refusal, requires, what_was_tried
-from handlers.ui import Keyboard, button, menu_row, show
+from handlers.ui import Keyboard, button, menu_row, menu_row_in, show
 from storage import accounts, consents
 from storage.db import Db
 
@@ -192,6 +192,7 @@ async def _send_consent_question(
     rows = [
         [button("✓ " + tr.gettext("Yes, I agree"), "ca", "yes", request_id)],
         [button("✗ " + tr.gettext("No, I do not agree"), "ca", "no", request_id)],
+        menu_row_in(tr),
     ]
     with suppress(BadRequest, Forbidden):  # blocked the bot: staff hear nothing, as for a typo
         await context.bot.send_message(
@@ -238,17 +239,15 @@ async def _tell_asker(
     """Only the staff member who asked, and only while still staff of that carrier."""
     tr = context.bot_data.catalogs.get(asker.locale)
     number = tr.isolate(str(case.case_number))
-    rows: Keyboard = []
+    rows: Keyboard = [menu_row_in(tr)]
     if granted:
         text = tr.gettext("Case {number} agreed to share its data with your carrier.")
-        rows = [[button("📁 " + tr.gettext("Open the case"), "cv", case.id)]]
+        rows.insert(0, [button("📁 " + tr.gettext("Open the case"), "cv", case.id)])
     else:
         text = tr.gettext("Case {number} did not agree to share its data with your carrier.")
     with suppress(BadRequest, Forbidden):
         await context.bot.send_message(
-            asker.telegram_id,
-            text.format(number=number),
-            reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+            asker.telegram_id, text.format(number=number), reply_markup=InlineKeyboardMarkup(rows)
         )
 
 

@@ -53,7 +53,7 @@ async def on_staff(update: Update, context: BotContext) -> None:
         assert carrier is not None
         # TRANSLATORS: {role} is "caseworker" or "coordinator"; {carrier} is e.g. Caritas.
         paragraphs.append(
-            t("You are {role} at {carrier}.").format(
+            t("Your role at {carrier}: {role}.").format(
                 role=staff_role_label(context.i18n, actor.staff_role),
                 carrier=html.escape(carrier.name),
             )

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.i18n import Translator
 from bot.limits import MAX_TEXT_LENGTH
 from domain.locales import SUPPORTED_LOCALES, native_name
 from handlers.callback_data import build_cb
@@ -19,7 +20,12 @@ def button(label: str, prefix: str, *args: str | int) -> InlineKeyboardButton:
 
 def menu_row(context: BotContext) -> list[InlineKeyboardButton]:
     """The main menu is always one tap away."""
-    return [button("🏠 " + context.t("Main menu"), "mn", "home")]
+    return menu_row_in(context.i18n)
+
+
+def menu_row_in(tr: Translator) -> list[InlineKeyboardButton]:
+    """The same for a message to someone else, in their language."""
+    return [button("🏠 " + tr.gettext("Main menu"), "mn", "home")]
 
 
 def pager_row(
