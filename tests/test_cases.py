@@ -122,7 +122,8 @@ async def test_asking_for_consent_reaches_the_seeker_in_their_language(harness: 
     await harness.press(f"cq:{seeker.case_number}", user_id=CASEWORKER)
     [question] = [c for c in harness.rec.sent() if c.params["chat_id"] == SEEKER]
     assert "Auszugsmanagement" in question.text and "Caritas" in question.text
-    assert "\u2068" in question.text  # the Latin name is isolated in Arabic text
+    assert "هل توافق" in question.text  # "Do you agree", in the seeker's language
+    assert "\u2068Caritas\u2069" in question.text  # the Latin name isolated in Arabic text
     [(request_id,)] = await harness.rows("SELECT id FROM consent_requests")
     assert question.callback_data == [f"ca:yes:{request_id}", f"ca:no:{request_id}", "mn:home"]
     staff_answer = texts_to(harness, CASEWORKER)[-1]
