@@ -40,36 +40,29 @@ def _account(row: aiosqlite.Row) -> Account:
     )
 
 
-async def get_account(db: Db, telegram_id: int) -> Account | None:
+async def _first_account(db: Db, condition: str, params: tuple[object, ...]) -> Account | None:
+    """`condition` is a constant of this module; values go in `params` only."""
     # execute_fetchall is one hop to aiosqlite's thread instead of three; this runs per update.
-    rows = await db.conn.execute_fetchall(
-        _ACCOUNT_COLUMNS + " WHERE u.telegram_id = ?", (telegram_id,)
-    )
+    rows = await db.conn.execute_fetchall(_ACCOUNT_COLUMNS + " WHERE " + condition, params)
     return _account(next(iter(rows))) if rows else None
 
 
+async def get_account(db: Db, telegram_id: int) -> Account | None:
+    return await _first_account(db, "u.telegram_id = ?", (telegram_id,))
+
+
 async def get_account_by_id(db: Db, user_id: int) -> Account | None:
-    async with db.conn.execute(_ACCOUNT_COLUMNS + " WHERE u.id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
-    return _account(row) if row else None
+    return await _first_account(db, "u.id = ?", (user_id,))
 
 
 async def find_case(db: Db, case_number: str) -> Account | None:
     """The seeker with this case number; staff must still check consent before showing it."""
-    async with db.conn.execute(
-        _ACCOUNT_COLUMNS + " WHERE u.case_number = ? AND u.role = 'seeker'", (case_number,)
-    ) as cur:
-        row = await cur.fetchone()
-    return _account(row) if row else None
+    return await _first_account(db, "u.case_number = ? AND u.role = 'seeker'", (case_number,))
 
 
 async def get_case(db: Db, user_id: int) -> Account | None:
     """The seeker with this users.id (from a button); staff must still check consent."""
-    async with db.conn.execute(
-        _ACCOUNT_COLUMNS + " WHERE u.id = ? AND u.role = 'seeker'", (user_id,)
-    ) as cur:
-        row = await cur.fetchone()
-    return _account(row) if row else None
+    return await _first_account(db, "u.id = ? AND u.role = 'seeker'", (user_id,))
 
 
 async def assign_case_number(db: Db, user_id: int) -> str:
