@@ -76,6 +76,10 @@ async def _read_case(
 
 async def _show_case(update: Update, context: BotContext, view: CaseView) -> None:
     i18n, case = context.i18n, view.case
+
+    def day(moment: datetime) -> str:
+        return i18n.date(moment.astimezone(i18n.tz).date(), "medium")
+
     # TRANSLATORS: the basic data of a case as staff see it; each value is filled in.
     text = context.t(
         "📁 <b>Case {number}</b>\n"
@@ -86,10 +90,10 @@ async def _show_case(update: Update, context: BotContext, view: CaseView) -> Non
     ).format(
         number=i18n.isolate(str(case.case_number)),
         language=language_name(case.locale, i18n.locale),
-        registered=i18n.date(case.created_at.astimezone(i18n.tz).date(), "medium"),
+        registered=day(case.created_at),
         carrier=html.escape(view.carrier.name),
         shared=i18n.datetime(view.shared_since, "short"),
-        last_active=i18n.date(case.last_seen_at.astimezone(i18n.tz).date(), "medium"),
+        last_active=day(case.last_seen_at),
     )
     await show(update, context, text, [menu_row(context)])
 
