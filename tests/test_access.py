@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -184,26 +182,3 @@ def test_a_carrier_asks_the_same_seeker_at_most_once_a_week():
     assert not may_ask_consent(last, consented=False, now=NOW + week / 2, interval=week)
     assert may_ask_consent(last, consented=False, now=NOW + week, interval=week)
     assert not may_ask_consent(None, consented=True, now=NOW, interval=week)
-
-
-# domain/ stays pure.
-
-FORBIDDEN_IMPORTS = {"telegram", "aiosqlite", "storage", "handlers", "bot"}
-
-
-DOMAIN = Path(__file__).resolve().parent.parent / "domain"
-
-
-@pytest.mark.parametrize("path", sorted(DOMAIN.glob("*.py")), ids=lambda p: p.name)
-def test_domain_imports_neither_telegram_nor_the_database_nor_reads_the_clock(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots = {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            roots = {(node.module or "").split(".")[0]}
-        else:
-            roots = set()
-        assert not roots & FORBIDDEN_IMPORTS, f"{path} imports {roots & FORBIDDEN_IMPORTS}"
-        if isinstance(node, ast.Attribute):
-            assert node.attr not in {"now", "today", "utcnow"}, f"{path} reads the clock"
