@@ -68,3 +68,9 @@ async def last_audit(harness: Harness) -> tuple[Any, ...]:
 def texts_to(harness: Harness, chat_id: int) -> list[str]:
     """Every text shown in one chat: new messages and edits, in order."""
     return [c.text for c in harness.rec.sent() if c.params.get("chat_id") == chat_id]
+
+
+def expired_alert(harness: Harness) -> bool:
+    """The last button press got the alert that reveals nothing: "This button has expired." """
+    answer = harness.rec.answers()[-1].params
+    return answer.get("text") == "This button has expired." and answer.get("show_alert") is True

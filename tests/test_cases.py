@@ -13,19 +13,13 @@ from tests.staffing import (
     OTHER_CASEWORKER,
     SEEKER,
     audit,
+    expired_alert,
     last_audit,
     make_team,
     register_seeker,
     share_with,
     texts_to,
 )
-
-EXPIRED = "This button has expired."
-
-
-def _expired_alert(harness: Harness) -> bool:
-    answer = harness.rec.answers()[-1].params
-    return answer.get("text") == EXPIRED and answer.get("show_alert") is True
 
 
 async def test_a_seeker_gets_a_case_number_and_sees_it_in_mydata(harness: Harness):
@@ -94,7 +88,7 @@ async def test_a_non_staff_user_is_refused_and_logged(harness: Harness):
     await harness.send(f"/find {seeker.case_number}")
     assert "only for staff" in harness.rec.last().text
     await harness.press(f"cv:{seeker.id}")
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert [row[:3] for row in (await audit(harness))] == [
         (SEEKER, None, "denied.case.find"),
         (SEEKER, None, "denied.case.find"),
@@ -107,7 +101,7 @@ async def test_a_forged_button_with_another_carriers_case_reveals_nothing(harnes
     await share_with(harness, seeker, "caritas")
     harness.rec.clear()
     await harness.press(f"cv:{seeker.id}", user_id=OTHER_CASEWORKER)
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert harness.rec.sent() == []  # no message, no edit: nothing shown
     # Logged for DRK, without linking the case, so DRK's coordinator learns nothing either.
     assert await last_audit(harness) == (
@@ -148,7 +142,7 @@ async def test_asking_twice_within_a_week_sends_one_question(harness: Harness):
     [(second,)] = await harness.rows("SELECT id FROM consent_requests")
     assert second != first
     await harness.press(f"ca:yes:{first}")  # the button of the first question has expired
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert await harness.rows("SELECT * FROM carrier_consents") == []
 
 
@@ -169,7 +163,7 @@ async def test_agreeing_shares_the_case_and_tells_the_asker(harness: Harness):
     assert seeker.case_number in texts_to(harness, CASEWORKER)[-1]
     assert (await last_audit(harness))[2] == "case.view"
     await harness.press(f"ca:no:{request_id}")  # answered already
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert len(await harness.rows("SELECT * FROM carrier_consents")) == 1
 
 
@@ -191,7 +185,7 @@ async def test_someone_elses_consent_button_changes_nothing(harness: Harness):
     await harness.press(f"cq:{seeker.case_number}", user_id=CASEWORKER)
     [(request_id,)] = await harness.rows("SELECT id FROM consent_requests")
     await harness.press(f"ca:yes:{request_id}", user_id=SEEKER + 1)
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert await harness.rows("SELECT * FROM carrier_consents") == []
 
 
@@ -210,7 +204,7 @@ async def test_withdrawing_consent_hides_the_case_at_once(harness: Harness):
     assert "Caritas can no longer see your case" in harness.rec.last().text
     assert await harness.rows("SELECT * FROM carrier_consents") == []
     await harness.press(f"cv:{seeker.id}", user_id=CASEWORKER)  # an old button
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert (await last_audit(harness))[2] == "denied.case.view"
     await harness.send("/privacy")
     assert "No carrier can see your case now." in harness.rec.last().text
@@ -219,7 +213,7 @@ async def test_withdrawing_consent_hides_the_case_at_once(harness: Harness):
 async def test_only_seekers_withdraw(harness: Harness):
     await make_team(harness)
     await harness.press("cw:yes:1", user_id=CASEWORKER)
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
 
 
 async def test_mydata_lists_which_carrier_looked_but_never_who(harness: Harness):

@@ -11,6 +11,7 @@ from tests.staffing import (
     OTHER_COORDINATOR,
     SEEKER,
     audit,
+    expired_alert,
     last_audit,
     make_staff,
     make_team,
@@ -20,11 +21,6 @@ from tests.staffing import (
 )
 
 REFUSED = "This command is only for staff of the carriers."
-
-
-def _expired_alert(harness: Harness) -> bool:
-    answer = harness.rec.answers()[-1].params
-    return answer.get("text") == "This button has expired." and answer.get("show_alert")
 
 
 async def _user_id(harness: Harness, telegram_id: int) -> int:
@@ -52,7 +48,7 @@ async def test_a_non_staff_user_is_refused_everywhere_and_each_attempt_is_logged
         await harness.send(command)
         assert harness.rec.last().text == REFUSED
     await harness.press("st:team")
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert [row[2:] for row in await audit(harness)] == [
         ("denied.staff.menu", None, "/staff"),
         ("denied.staff.list", None, "/team"),
@@ -99,7 +95,7 @@ async def test_a_removed_staff_member_loses_everything_at_once_including_old_but
     for old_button in (f"cv:{seeker.id}", "au:20", "tm:0", "iv:1:coordinator", "sr:yes:1"):
         harness.rec.clear()
         await harness.press(old_button, user_id=COORDINATOR)
-        assert _expired_alert(harness) and harness.rec.sent() == []
+        assert expired_alert(harness) and harness.rec.sent() == []
     entries = (await audit(harness))[before:]
     assert [row[:3] for row in entries] == [(COORDINATOR, None, "denied.case.find")] + [
         (COORDINATOR, None, action)
@@ -122,7 +118,7 @@ async def test_staff_of_another_carrier_cannot_be_removed_or_even_detected(harne
     assert denied.replace(str(OTHER_CASEWORKER), "4444") == harness.rec.last().text
     other = await _user_id(harness, OTHER_CASEWORKER)
     await harness.press(f"sr:yes:{other}", user_id=COORDINATOR)  # forged
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert await harness.rows("SELECT count(*) FROM staff_members WHERE carrier_id = 2") == [(2,)]
     assert [row[:3] for row in (await audit(harness))[-2:]] == [
         (COORDINATOR, 1, "denied.staff.remove"),
@@ -136,7 +132,7 @@ async def test_caseworkers_cannot_list_or_remove(harness: Harness):
     assert harness.rec.last().text == REFUSED
     coordinator = await _user_id(harness, COORDINATOR)
     await harness.press(f"sr:yes:{coordinator}", user_id=CASEWORKER)
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert await harness.rows("SELECT count(*) FROM staff_members") == [(4,)]
 
 
@@ -160,7 +156,7 @@ async def test_an_old_remove_button_for_someone_already_removed_has_expired(harn
     caseworker = await _user_id(harness, CASEWORKER)
     await harness.press(f"sr:yes:{caseworker}", user_id=COORDINATOR)
     await harness.press(f"sr:yes:{caseworker}", user_id=COORDINATOR)
-    assert _expired_alert(harness)
+    assert expired_alert(harness)
     assert [row[2] for row in await audit(harness)].count("staff.remove") == 1
 
 
