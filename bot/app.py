@@ -10,14 +10,17 @@ from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from handlers import commands, errors, fallback, locale, menu, staff, start
+from handlers import audit, cases, commands, errors, fallback, invites, locale, menu, staff, start
 from storage.db import open_db
 
 HANDLER_MODULES = (  # order matters, change it only here
     locale,  # group -1: loads the account and sets context.tr for every update
+    invites,  # /start with an invitation link (before start), /invite
     start,  # /start: language, role, consent
     menu,  # main menu items, /help, /privacy, /language, /mydata, /delete
     staff,  # staff and admin commands, role checked on every use
+    cases,  # /find, consent requests and answers, withdrawing consent
+    audit,  # /audit for coordinators and admins
     fallback,  # last: unknown commands, text, photos, expired buttons
 )
 

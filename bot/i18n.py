@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -67,6 +68,10 @@ class Translator:
 
     def number(self, value: Decimal | int | float) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def join(self, items: list[str]) -> str:
+        """'Caritas, DRK and Kölner Flüchtlingsrat' in the reader's language."""
+        return format_list(items, locale=self.locale)
 
 
 class Catalogs:

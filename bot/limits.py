@@ -21,6 +21,7 @@ MAX_CALLBACK_ANSWER = int(CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH) 
 MAX_COMMAND_DESCRIPTION = int(BotCommandLimit.MAX_DESCRIPTION)  # 256 characters
 MAX_FILE_UPLOAD = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB a bot may send
 MAX_UPDATES_PER_POLL = int(PollingLimit.MAX_LIMIT)  # 100 updates per getUpdates
+MAX_DEEP_LINK_PAYLOAD = int(MessageLimit.DEEP_LINK_LENGTH)  # 64 characters of [A-Za-z0-9_-]
 
 # Not in telegram.constants: documented in the Bot API FAQ and PTB's "Avoiding flood limits".
 MESSAGES_PER_SECOND = 30  # across all chats
@@ -29,3 +30,8 @@ MESSAGES_PER_CHAT_PER_SECOND = 1
 # Ours.
 LAST_SEEN_RESOLUTION = timedelta(hours=1)  # how often a user's last_seen is written
 SANDBOX_LONG_POLL_SECONDS = 30  # the sandbox holds a getUpdates or a page's poll at most so long
+INVITE_VALIDITY = timedelta(hours=72)  # a staff invitation link works once, this long
+CONSENT_REQUEST_INTERVAL = timedelta(days=7)  # a carrier asks the same seeker at most this often
+AUDIT_PAGE_SIZE = 20  # audit entries per /audit message (fewer if they would not fit)
+TEAM_PAGE_SIZE = 10  # staff per /team message, each with a remove button
+MYDATA_ACCESS_ENTRIES = 20  # the latest staff accesses listed in a seeker's /mydata

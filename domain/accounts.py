@@ -17,6 +17,13 @@ class Role(StrEnum):
 SELF_SERVICE_ROLES = (Role.SEEKER, Role.VOLUNTEER)
 
 
+class StaffRole(StrEnum):
+    """Within a carrier: caseworkers follow cases, coordinators also administer the staff."""
+
+    CASEWORKER = "caseworker"
+    COORDINATOR = "coordinator"
+
+
 @dataclass(frozen=True, slots=True)
 class Carrier:
     id: int
@@ -36,6 +43,8 @@ class Account:
     last_seen_at: datetime
     blocked_at: datetime | None
     carrier_id: int | None  # set for staff only
+    staff_role: StaffRole | None = None  # set for staff only
+    case_number: str | None = None  # set for seekers only
 
     @property
     def is_staff(self) -> bool:
@@ -52,6 +61,7 @@ class AuditEntry:
     action: str
     subject_user_id: int | None
     detail: str | None
+    subject_case_number: str | None = None  # None also once the seeker deleted their data
 
 
 def is_due_for_last_seen(account: Account, now: datetime, resolution: timedelta) -> bool:

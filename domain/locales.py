@@ -38,8 +38,13 @@ def resolve_locale(saved: str | None, telegram_code: str | None, default: str) -
 
 def native_name(code: str) -> str:
     """A language's name in that language, for the language picker."""
-    name = Locale.parse(code).get_display_name(code) or code
+    name = language_name(code, code)
     return name[:1].upper() + name[1:]
+
+
+def language_name(code: str, reader: str) -> str:
+    """A language's name in the reader's language: staff see 'Ukrainisch' for 'uk'."""
+    return Locale.parse(code).get_display_name(reader) or code
 
 
 def is_rtl(code: str) -> bool:

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.limits import MAX_CALLBACK_DATA
+from domain.cases import CASE_NUMBER_PATTERN
 
 # [0-9], not \d: \d matches Arabic-Indic digits too.
 _ID = r"[0-9]{1,12}"
 _LOCALE = r"[a-z]{2,3}(?:_[A-Z]{2})?"
 _ROLE = r"seeker|volunteer"
+_STAFF_ROLE = r"caseworker|coordinator"
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "lg": re.compile(rf"lg:({_LOCALE})"),  # choose this language
@@ -26,6 +28,18 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
     "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete)"),  # main menu items
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
+    # Staff buttons: every id is a claim, checked against the presser's carrier on each use.
+    "st": re.compile(r"st:(invite|team|audit)"),  # staff menu items
+    "ic": re.compile(rf"ic:({_ID})"),  # invitation: carrier chosen, now pick the role
+    "iv": re.compile(rf"iv:({_ID}):({_STAFF_ROLE})"),  # create the invitation
+    "tm": re.compile(rf"tm:({_ID})"),  # staff list from this offset
+    "sr": re.compile(rf"sr:(ask|yes):({_ID})"),  # remove this staff member (users.id)
+    "au": re.compile(rf"au:({_ID})"),  # audit log from this offset
+    "cv": re.compile(rf"cv:({_ID})"),  # show this case (users.id)
+    "cq": re.compile(rf"cq:({CASE_NUMBER_PATTERN})"),  # ask the case with this number to consent
+    # Seeker buttons.
+    "ca": re.compile(rf"ca:(yes|no):({_ID})"),  # answer to this consent request
+    "cw": re.compile(rf"cw:(ask|yes):({_ID})"),  # withdraw consent from this carrier
 }
 
 

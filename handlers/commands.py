@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.context import BotApp, BotContext
 from bot.i18n import N_, Translator
+from domain.access import Actor, administers
 from domain.accounts import Account
 from domain.locales import SUPPORTED_LOCALES
 
@@ -22,6 +23,12 @@ PUBLIC_COMMANDS = (
     ("delete", N_("Delete my data")),
 )
 STAFF_COMMANDS = (("staff", N_("Staff menu")),)
+CASEWORKER_COMMANDS = (("find", N_("Look up a case by its case number")),)
+COORDINATOR_COMMANDS = (
+    ("invite", N_("Invite a new staff member")),
+    ("team", N_("List and remove staff")),
+    ("audit", N_("Who looked at which case, and when")),
+)
 ADMIN_COMMANDS = (
     ("addstaff", N_("Make a user staff of a carrier")),
     ("removestaff", N_("Remove a staff member")),
@@ -42,9 +49,22 @@ async def set_public_commands(app: BotApp) -> None:
         await app.bot.set_my_commands(commands, language_code=code)
 
 
-async def set_staff_commands(bot: Bot, chat_id: int, tr: Translator, *, admin: bool) -> None:
-    entries = PUBLIC_COMMANDS + STAFF_COMMANDS + (ADMIN_COMMANDS if admin else ())
-    await bot.set_my_commands(_commands(tr, entries), scope=BotCommandScopeChat(chat_id))
+def staff_command_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
+    """The menu follows what `domain.access.may` allows, so nobody is shown a dead end."""
+    return (
+        PUBLIC_COMMANDS
+        + STAFF_COMMANDS
+        + (CASEWORKER_COMMANDS if actor.is_staff else ())
+        + (COORDINATOR_COMMANDS if administers(actor, actor.carrier_id) else ())
+        + (ADMIN_COMMANDS if actor.is_admin else ())
+    )
+
+
+async def set_staff_commands(bot: Bot, tr: Translator, actor: Actor) -> None:
+    """The staff member's own menu, in their language, in their chat only."""
+    entries = staff_command_entries(actor)
+    scope = BotCommandScopeChat(actor.telegram_id)
+    await bot.set_my_commands(_commands(tr, entries), scope=scope)
 
 
 async def clear_staff_commands(bot: Bot, chat_id: int) -> None:
@@ -55,6 +75,6 @@ async def clear_staff_commands(bot: Bot, chat_id: int) -> None:
 
 async def refresh_chat_commands(context: BotContext, account: Account) -> None:
     """Staff and admins see their own command menu in their chat, in their language."""
-    admin = context.is_admin(account.telegram_id)
-    if admin or account.is_staff:
-        await set_staff_commands(context.bot, account.telegram_id, context.i18n, admin=admin)
+    actor = Actor.of(account.telegram_id, account, is_admin=context.is_admin(account.telegram_id))
+    if actor.is_admin or actor.is_staff:
+        await set_staff_commands(context.bot, context.i18n, actor)

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotApp, BotContext
+from handlers.guards import answer_expired
 from handlers.start import show_main_menu
 
 
@@ -25,14 +26,9 @@ async def on_other_message(update: Update, context: BotContext) -> None:
     await show_main_menu(update, context, intro)
 
 
-async def on_expired_button(update: Update, context: BotContext) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer(context.t("This button has expired."), show_alert=True)
-
-
 def register(app: BotApp) -> None:
     new_messages = filters.UpdateType.MESSAGE  # edits of old messages need no answer
     app.add_handler(MessageHandler(new_messages & filters.COMMAND, on_unknown_command))
     app.add_handler(MessageHandler(new_messages & filters.TEXT, on_text))
     app.add_handler(MessageHandler(new_messages, on_other_message))
-    app.add_handler(CallbackQueryHandler(on_expired_button))
+    app.add_handler(CallbackQueryHandler(answer_expired))

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from domain.accounts import Account, Role
-from handlers import callback_data, texts
+from handlers import callback_data, cases, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
@@ -43,7 +43,12 @@ async def on_help(update: Update, context: BotContext) -> None:
 
 
 async def on_privacy(update: Update, context: BotContext) -> None:
-    await show(update, context, texts.privacy_notice(context), [menu_row(context)])
+    text, rows = texts.privacy_notice(context), []
+    account = context.account
+    if is_registered(account) and account is not None and account.role is Role.SEEKER:
+        shared, rows = await cases.consent_overview(context, account)
+        text = f"{text}\n\n{shared}"
+    await show(update, context, text, [*rows, menu_row(context)])
 
 
 async def on_language(update: Update, context: BotContext) -> None:
@@ -76,6 +81,8 @@ async def on_mydata(update: Update, context: BotContext) -> None:
         consent=consent,
         created=i18n.datetime(account.created_at),
     )
+    if account.role is Role.SEEKER:
+        text = "\n\n".join((text, await cases.case_data(context, account)))
     await show(update, context, text, [menu_row(context)])
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import html
 
 from bot.context import BotContext
+from bot.i18n import Translator
+from domain.accounts import StaffRole
 from storage import accounts
+
+
+def staff_role_label(tr: Translator, role: StaffRole | None) -> str:
+    if role is StaffRole.COORDINATOR:
+        return tr.pgettext("staff role", "coordinator")
+    return tr.pgettext("staff role", "caseworker")
 
 
 def privacy_notice(context: BotContext) -> str:

@@ -6,6 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.i18n import Translator
+from bot.limits import MAX_TEXT_LENGTH
 from domain.locales import SUPPORTED_LOCALES, native_name
 from handlers.callback_data import build_cb
 
@@ -18,7 +20,35 @@ def button(label: str, prefix: str, *args: str | int) -> InlineKeyboardButton:
 
 def menu_row(context: BotContext) -> list[InlineKeyboardButton]:
     """The main menu is always one tap away."""
-    return [button("🏠 " + context.t("Main menu"), "mn", "home")]
+    return menu_row_in(context.i18n)
+
+
+def menu_row_in(tr: Translator) -> list[InlineKeyboardButton]:
+    """The same for a message to someone else, in their language."""
+    return [button("🏠 " + tr.gettext("Main menu"), "mn", "home")]
+
+
+def pager_row(
+    context: BotContext, prefix: str, offset: int, page_size: int, *, shown: int, more: bool
+) -> list[InlineKeyboardButton]:
+    """« Previous / Next » for lists shown `page_size` at a time from `offset`."""
+    row = []
+    if offset > 0:
+        row.append(button("« " + context.t("Previous"), prefix, max(0, offset - page_size)))
+    if more:
+        row.append(button(context.t("Next") + " »", prefix, offset + shown))
+    return row
+
+
+def fitting(header: str, lines: list[str], limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """As many of `lines` as fit below `header` in one message."""
+    size, kept = len(header), []
+    for line in lines:
+        size += 1 + len(line)
+        if size > limit:
+            break
+        kept.append(line)
+    return kept
 
 
 def language_rows(per_row: int = 2) -> Keyboard:

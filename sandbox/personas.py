@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from domain.accounts import StaffRole
 from domain.locales import is_rtl, native_name
 
 
@@ -16,6 +17,7 @@ class Persona:
     language_code: str
     role: str  # shown on the page; the bot learns the role from /start or the seeds
     carrier: str | None = None  # carrier code of staff personas, made staff at start
+    staff_role: StaffRole = StaffRole.CASEWORKER
 
     def telegram_user(self) -> dict[str, Any]:
         return {
@@ -45,7 +47,15 @@ PERSONAS = (
     Persona("seeker-ru", 7100004, "Dmitri", "ru", "seeker"),
     Persona("seeker-tr", 7100005, "Ayşe", "tr", "seeker"),
     Persona("volunteer-de", 7100006, "Jana", "de", "volunteer"),
-    Persona("staff-caritas", 7100007, "Miriam", "de", "staff of Caritas", carrier="caritas"),
+    Persona(
+        "staff-caritas",
+        7100007,
+        "Miriam",
+        "de",
+        "coordinator at Caritas",
+        carrier="caritas",
+        staff_role=StaffRole.COORDINATOR,
+    ),
     Persona("staff-drk", 7100008, "Tobias", "de", "staff of DRK", carrier="drk"),
     ADMIN,
 )

@@ -23,7 +23,13 @@ async def make_staff_personas(db: Db, now: datetime) -> None:
         carrier = await accounts.find_carrier(db, persona.carrier) if persona.carrier else None
         if carrier is not None:
             await accounts.make_staff(
-                db, persona.user_id, carrier.id, persona.language_code, ADMIN.user_id, now
+                db,
+                persona.user_id,
+                carrier.id,
+                persona.language_code,
+                ADMIN.user_id,
+                now,
+                role=persona.staff_role,
             )
 
 

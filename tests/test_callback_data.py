@@ -45,3 +45,30 @@ async def test_a_forged_button_gets_an_expired_notice_and_changes_nothing(harnes
     answers = harness.rec.answers()
     assert [a.params.get("text") for a in answers] == ["This button has expired."] * 2
     assert await harness.rows("SELECT * FROM users") == []
+
+
+@pytest.mark.parametrize(
+    ("prefix", "args"),
+    [
+        ("st", ("audit",)),
+        ("ic", ("3",)),
+        ("iv", ("1", "coordinator")),
+        ("tm", ("10",)),
+        ("sr", ("yes", "42")),
+        ("au", ("20",)),
+        ("cv", ("123456789012",)),
+        ("cq", ("K7M2QX",)),
+        ("ca", ("no", "7")),
+        ("cw", ("ask", "2")),
+    ],
+)
+def test_staff_and_consent_buttons_round_trip(prefix, args):
+    assert parse_cb(build_cb(prefix, *args)) == Cb(prefix, args)
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["iv:1:admin", "cq:K0M2QX", "cv:-1", "cv:١٢", "sr:no:1", "au:", "ca:yes:1:2", "cw:yes:x"],
+)
+def test_forged_staff_and_consent_data_is_rejected(data):
+    assert parse_cb(data) is None

@@ -1,0 +1,90 @@
+"""Server-side checks for every staff command and button, with refusals in the audit log.
+
+A refusal looks the same whatever its reason ("only for staff", "this button has expired"),
+so it reveals neither data nor who is staff; the audit log records who tried what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+
+from telegram import Update
+
+from bot.context import BotContext
+from domain.access import Action, Actor, denied, may
+from handlers.ui import show
+from storage import consents
+from storage.db import Db
+
+Handler = Callable[[Update, BotContext], Awaitable[None]]
+
+
+def actor_of(update: Update, context: BotContext) -> Actor:
+    """Who sent this update, from the account loaded for this very update."""
+    user = update.effective_user
+    assert user is not None
+    return Actor.of(user.id, context.account, is_admin=context.is_admin(user.id))
+
+
+def what_was_tried(update: Update) -> str:
+    """The button's data or the bare command: ids and codes only, never typed text."""
+    if update.callback_query is not None:
+        return str(update.callback_query.data)
+    text = update.message.text if update.message and update.message.text else ""
+    return text.split(maxsplit=1)[0] if text else ""
+
+
+async def record_refusal(
+    db: Db, context: BotContext, actor: Actor, action: Action, tried: str
+) -> None:
+    """Inside a transaction. No subject: a refusal must not link the actor to a case they may
+    not see, not even in their coordinator's audit log; `tried` keeps the claimed ids."""
+    await consents.record_audit(
+        db,
+        actor_telegram_id=actor.telegram_id,
+        action=denied(action),
+        now=context.now(),
+        carrier_id=actor.carrier_id,
+        detail=tried,
+    )
+
+
+async def log_refusal(update: Update, context: BotContext, actor: Actor, action: Action) -> None:
+    async with context.db.transaction() as db:
+        await record_refusal(db, context, actor, action, what_was_tried(update))
+
+
+async def answer_expired(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(context.t("This button has expired."), show_alert=True)
+
+
+async def refuse(update: Update, context: BotContext, actor: Actor, action: Action) -> None:
+    """Log the attempt, then answer as if the command or button did not exist for them."""
+    await log_refusal(update, context, actor, action)
+    if update.callback_query is not None:
+        await answer_expired(update, context)
+        return
+    await show(update, context, context.t("This command is only for staff of the carriers."))
+
+
+def requires(action: Action) -> Callable[[Handler], Handler]:
+    """The coarse check on each use: may the sender do `action` for their own carrier at all?
+    Handlers then check the concrete carrier or case they were asked about."""
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def guarded(update: Update, context: BotContext) -> None:
+            actor = actor_of(update, context)
+            if not may(actor, action, actor.carrier_id):
+                await refuse(update, context, actor, action)
+                return
+            await handler(update, context)
+
+        return guarded
+
+    return decorate
+
+
+staff_only = requires(Action.USE_STAFF_MENU)
