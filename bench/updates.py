@@ -16,30 +16,19 @@ from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler
-from telegram.request import BaseRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_application
 from tests.conftest import make_settings
-from tests.fakes import BOT_USER, callback_update, message_update
+from tests.fakes import BOT_USER, InProcessRequest, callback_update, message_update
 
 ROUNDS = 5
 _MESSAGE = {"message_id": 1, "date": 0, "chat": {"id": 111, "type": "private"}, "from": BOT_USER}
 
 
-class InstantRequest(BaseRequest):
+class InstantRequest(InProcessRequest):
     """A Bot API that answers at once and checks nothing, so only the bot's own work counts."""
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
 
     async def do_request(self, url: str, *args: object, **kwargs: object) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]

@@ -45,14 +45,8 @@ class Call:
         return [b["callback_data"] for b in self.buttons if "callback_data" in b]
 
 
-@dataclass
-class RecordingRequest(BaseRequest):
-    """Answers like Telegram, records `(endpoint, parameters)` and keeps what it refused."""
-
-    calls: list[Call] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
-    unreachable: dict[int, tuple[int, str]] = field(default_factory=dict)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
+class InProcessRequest(BaseRequest):
+    """A Bot API in this process: nothing to open or close; subclasses answer do_request."""
 
     async def initialize(self) -> None:
         pass
@@ -63,6 +57,16 @@ class RecordingRequest(BaseRequest):
     @property
     def read_timeout(self) -> float | None:
         return 1.0
+
+
+@dataclass
+class RecordingRequest(InProcessRequest):
+    """Answers like Telegram, records `(endpoint, parameters)` and keeps what it refused."""
+
+    calls: list[Call] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    unreachable: dict[int, tuple[int, str]] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     async def do_request(
         self,
