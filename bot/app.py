@@ -10,14 +10,17 @@ from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from handlers import commands, errors, fallback, locale, menu, staff, start
+from handlers import commands, errors, fallback, locale, menu, rent_limits, search, staff, start
 from storage.db import open_db
+from storage.places import load_city
 
 HANDLER_MODULES = (  # order matters, change it only here
     locale,  # group -1: loads the account and sets context.tr for every update
     start,  # /start: language, role, consent
     menu,  # main menu items, /help, /privacy, /language, /mydata, /delete
     staff,  # staff and admin commands, role checked on every use
+    rent_limits,  # /rentlimits: staff read and add the KdU tables
+    search,  # the housing search: registration chat, /mysearch, /cancel; typed answers
     fallback,  # last: unknown commands, text, photos, expired buttons
 )
 
@@ -39,6 +42,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.settings = settings
     app.bot_data.clock = utc_now
     app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)
+    app.bot_data.city = load_city()
     for module in HANDLER_MODULES:
         module.register(app)
     app.add_error_handler(errors.on_error)

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.i18n import Catalogs, Translator
 from bot.settings import Settings
 from domain.accounts import Account
+from domain.places import City
 
 if TYPE_CHECKING:
     from storage.db import Db
@@ -22,6 +23,7 @@ class BotData:
     settings: Settings
     catalogs: Catalogs
     clock: Callable[[], datetime]
+    city: City  # districts and quarters, from storage/data
     db: Db
 
 

@@ -24,8 +24,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ll": re.compile(r"ll:(start|menu)"),  # show the language list; where it came from
     "rl": re.compile(rf"rl:({_ROLE}):({_LOCALE})"),  # role chosen, before consent
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
-    "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete)"),  # main menu items
+    "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete|mysearch)"),  # main menu
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
+    # housing search: search id, the step the button belongs to, the answer or action
+    "sr": re.compile(rf"sr:({_ID}):([a-z_]{{1,16}}):([a-z0-9_-]{{1,16}})"),
 }
 
 
