@@ -304,14 +304,20 @@ async def _withdraw(db: Db, context: BotContext, search: Search, value: str) -> 
     return Outcome(changed) if value == "yes" and changed else None
 
 
-def _both(answer: Answer) -> tuple[Answer, Answer]:
-    return answer, answer
+def _pressed(typed: Answer) -> Answer:
+    """A number button answers like the typed number; one the reader refuses was not ours."""
+
+    async def answer(db: Db, context: BotContext, search: Search, value: str) -> Outcome | None:
+        outcome = await typed(db, context, search, value)
+        return outcome if outcome is not None and outcome.search != search else None
+
+    return answer
 
 
 # Per step: the answer to a button, the answer to typed text (None: buttons only).
 _ANSWERS: dict[Step, tuple[Answer, Answer | None]] = {
-    Step.ADULTS: _both(_adults),
-    Step.CHILDREN: _both(_children),
+    Step.ADULTS: (_pressed(_adults), _adults),
+    Step.CHILDREN: (_pressed(_children), _children),
     Step.AREA: (_area_button, _area_text),
     Step.QUARTERS: (_area_button, _area_text),
     Step.RENT: (_rent_button, _rent_text),
