@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
 import aiosqlite
 
@@ -46,23 +47,35 @@ async def _searches(db: Db, rows: Iterable[aiosqlite.Row]) -> list[Search]:
     """Builds searches from their rows with two more queries in all, however many rows."""
     rows = list(rows)
     ids = json.dumps([row["id"] for row in rows])
-    places: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    async with db.conn.execute(
+    places = await _by_search(
+        db,
         "SELECT search_id, kind, name FROM search_places"
         " WHERE search_id IN (SELECT value FROM json_each(?))",
-        (ids,),
-    ) as cur:
-        for search_id, kind, name in await cur.fetchall():
-            places[search_id].append((kind, name))
-    documents: dict[int, dict[Document, bool]] = defaultdict(dict)
-    async with db.conn.execute(
+        ids,
+    )
+    documents = await _by_search(
+        db,
         "SELECT search_id, document, held FROM search_documents"
         " WHERE search_id IN (SELECT value FROM json_each(?))",
-        (ids,),
-    ) as cur:
-        for search_id, document, held in await cur.fetchall():
-            documents[search_id][Document(document)] = bool(held)
-    return [_search(row, places[row["id"]], documents[row["id"]]) for row in rows]
+        ids,
+    )
+    return [
+        _search(
+            row,
+            [(kind, name) for kind, name in places[row["id"]]],
+            {Document(document): bool(held) for document, held in documents[row["id"]]},
+        )
+        for row in rows
+    ]
+
+
+async def _by_search(db: Db, sql: str, ids: str) -> dict[int, list[tuple[Any, ...]]]:
+    """The rows of a child table grouped by search id, without the id."""
+    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    async with db.conn.execute(sql, (ids,)) as cur:
+        for search_id, *values in await cur.fetchall():
+            grouped[search_id].append(tuple(values))
+    return grouped
 
 
 def _search(

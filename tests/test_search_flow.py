@@ -24,6 +24,14 @@ async def _seeker(h: Harness, lang: str = "en", user_id: int = 111) -> None:
     await h.press(f"cs:yes:seeker:{lang}", lang=lang, user_id=user_id)
 
 
+async def _household(h: Harness, adults: int = 1, children: int = 0, lang: str = "en") -> None:
+    """A new seeker opens the search and answers the household questions with buttons."""
+    await _seeker(h, lang)
+    await h.press("mn:mysearch", lang=lang)
+    await h.press(f"sr:1:adults:{adults}", lang=lang)
+    await h.press(f"sr:1:children:{children}", lang=lang)
+
+
 async def _search_row(h: Harness, columns: str = "status, step, asking") -> tuple:
     rows = await h.rows(f"SELECT {columns} FROM searches")  # noqa: S608 - test only
     assert len(rows) == 1
@@ -31,7 +39,8 @@ async def _search_row(h: Harness, columns: str = "status, step, asking") -> tupl
 
 
 async def _register(h: Harness, carrier: str = "caritas", share: str = "yes") -> None:
-    """Answers every question, by buttons and by typing, up to the summary."""
+    """A new seeker answers every question, by buttons and by typing, up to the summary."""
+    await _seeker(h)
     await h.press("mn:mysearch")
     await h.send("2")
     await h.press("sr:1:children:1")
@@ -50,8 +59,6 @@ async def _register(h: Harness, carrier: str = "caritas", share: str = "yes") ->
 
 
 async def test_a_household_registers_its_search_and_caritas_may_see_it(harness: Harness):
-    await _seeker(harness)
-    assert "mn:mysearch" in harness.rec.last().callback_data
     await _register(harness)
     summary = harness.rec.last()
     assert "2 adults, 1 child" in summary.text
@@ -84,7 +91,6 @@ async def test_a_household_registers_its_search_and_caritas_may_see_it(harness: 
 
 @pytest.mark.parametrize(("carrier", "share"), [("unknown", None), ("drk", "no")])
 async def test_no_carrier_sees_a_search_without_consent(harness: Harness, carrier, share):
-    await _seeker(harness)
     await _register(harness, carrier, share or "")
     await harness.press("sr:1:summary:confirm")
     assert await harness.rows("SELECT * FROM carrier_consents") == []
@@ -93,7 +99,6 @@ async def test_no_carrier_sees_a_search_without_consent(harness: Harness, carrie
 
 
 async def test_drafts_are_not_visible_to_the_carrier_even_with_consent(harness: Harness):
-    await _seeker(harness)
     await _register(harness)
     assert await list_searches_for_carrier(harness.db, 1) == []
 
@@ -143,10 +148,7 @@ async def test_photos_and_stickers_get_an_answer_and_lose_nothing(harness: Harne
     ],
 )
 async def test_rent_answers(harness: Harness, typed, expected, saved):
-    await _seeker(harness)
-    await harness.press("mn:mysearch")
-    await harness.press("sr:1:adults:2")
-    await harness.press("sr:1:children:1")
+    await _household(harness, 2, 1)
     await harness.press("sr:1:area:any")
     question = harness.rec.last().text
     assert "For a household of 3 persons" in question and "€939.00" in question
@@ -158,10 +160,7 @@ async def test_rent_answers(harness: Harness, typed, expected, saved):
 async def test_the_limit_button_takes_the_limit_in_force_today(harness: Harness):
     await harness.send("/start", user_id=900)
     await harness.send("/rentlimits 2027-01-01 677 820 976 1139 1302 +163", user_id=900)
-    await _seeker(harness)
-    await harness.press("mn:mysearch")
-    await harness.press("sr:1:adults:1")
-    await harness.press("sr:1:children:0")
+    await _household(harness, 1, 0)
     await harness.press("sr:1:area:any")
     assert "sr:1:rent:limit" in harness.rec.last().callback_data
     assert "€651.00" in harness.rec.last().text
@@ -173,10 +172,7 @@ async def test_the_limit_button_takes_the_limit_in_force_today(harness: Harness)
 
 
 async def test_text_where_a_button_is_expected_asks_the_same_question_again(harness: Harness):
-    await _seeker(harness)
-    await harness.press("mn:mysearch")
-    await harness.press("sr:1:adults:1")
-    await harness.press("sr:1:children:0")
+    await _household(harness, 1, 0)
     await harness.press("sr:1:area:any")
     await harness.send("700")
     await harness.send("yes I have")
@@ -187,10 +183,7 @@ async def test_text_where_a_button_is_expected_asks_the_same_question_again(harn
 
 
 async def test_places_are_typed_checked_and_shown_in_german(harness: Harness):
-    await _seeker(harness, lang="ar")
-    await harness.press("mn:mysearch", lang="ar")
-    await harness.press("sr:1:adults:1", lang="ar")
-    await harness.press("sr:1:children:0", lang="ar")
+    await _household(harness, 1, 0, lang="ar")
     await harness.press("sr:1:area:done", lang="ar")
     assert await _search_row(harness, "step") == ("area",)  # nothing chosen yet
     await harness.send("Muelheim, Atlantis", lang="ar")
@@ -204,10 +197,7 @@ async def test_places_are_typed_checked_and_shown_in_german(harness: Harness):
 
 
 async def test_choosing_quarters_narrows_a_district(harness: Harness):
-    await _seeker(harness)
-    await harness.press("mn:mysearch")
-    await harness.press("sr:1:adults:1")
-    await harness.press("sr:1:children:0")
+    await _household(harness, 1, 0)
     await harness.press("sr:1:area:d7")
     await harness.press("sr:1:area:quarters")
     assert "sr:1:quarters:q714" in harness.rec.last().callback_data  # Zündorf
@@ -256,7 +246,6 @@ async def test_cancel_keeps_the_answers_and_coming_back_later_continues(harness:
 
 
 async def test_the_cancel_button_and_starting_over(harness: Harness):
-    await _seeker(harness)
     await _register(harness)
     await harness.press("sr:1:summary:area")
     await harness.press("sr:1:area:cancel")
@@ -301,7 +290,6 @@ async def test_help_and_back(harness: Harness):
 
 
 async def test_mysearch_changes_pauses_resumes_and_withdraws(harness: Harness):
-    await _seeker(harness)
     await _register(harness)
     await harness.press("sr:1:summary:confirm")
     await harness.send("/mysearch")
@@ -333,7 +321,6 @@ async def test_mysearch_changes_pauses_resumes_and_withdraws(harness: Harness):
 
 
 async def test_changing_the_carrier_moves_the_consent(harness: Harness):
-    await _seeker(harness)
     await _register(harness)
     await harness.press("sr:1:summary:confirm")
     await harness.send("/mysearch")
@@ -350,7 +337,6 @@ async def test_changing_the_carrier_moves_the_consent(harness: Harness):
 async def test_changing_the_household_asks_both_numbers_and_rechecks_the_rent(
     harness: Harness,
 ):
-    await _seeker(harness)
     await _register(harness)
     await harness.press("sr:1:summary:household")
     await harness.press("sr:1:adults:1")
@@ -361,7 +347,9 @@ async def test_changing_the_household_asks_both_numbers_and_rechecks_the_rent(
     assert search is not None and search.persons == 1
 
 
-async def test_volunteers_have_no_housing_search(harness: Harness):
+async def test_only_seekers_have_a_housing_search(harness: Harness):
+    await _seeker(harness, user_id=222)
+    assert harness.rec.last().callback_data[0] == "mn:mysearch"
     await harness.send("/start")
     await harness.press("cs:yes:volunteer:en")
     assert "mn:mysearch" not in harness.rec.last().callback_data
@@ -389,7 +377,6 @@ async def test_the_move_in_date_can_be_typed(harness: Harness):
 
 
 async def test_deleting_my_data_deletes_the_search(harness: Harness):
-    await _seeker(harness)
     await _register(harness)
     await harness.send("/delete")
     await harness.press("dl:yes")
