@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApp, BotContext
-from domain.accounts import Role
+from domain.accounts import Account, Role
 from domain.places import (
     add_places,
     anywhere_in_city,
@@ -52,7 +52,15 @@ from domain.searches import (
 from domain.user_input import Problem, read_amount, read_count, read_date
 from handlers import callback_data, fallback, texts
 from handlers.callback_data import parsed
-from handlers.search_screens import View, help_screen, question, rent_warning, resume_screen
+from handlers.search_screens import (
+    EXAMPLE_RENT,
+    View,
+    help_screen,
+    move_in_example,
+    question,
+    rent_warning,
+    resume_screen,
+)
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import menu_row, show
 from storage import accounts, consents, rent_limits, searches
@@ -185,7 +193,7 @@ def _amount_problem(context: BotContext, problem: Problem) -> str:
         )
     return t(
         "I could not read an amount. Please write it in euros, for example {example}."
-    ).format(example=i18n.number(650))
+    ).format(example=i18n.number(EXAMPLE_RENT))
 
 
 async def _rent_button(db: Db, context: BotContext, search: Search, value: str) -> Outcome | None:
@@ -229,7 +237,7 @@ async def _move_in_text(db: Db, context: BotContext, search: Search, value: str)
         )
     if isinstance(day, Problem):
         note = t("I could not read a date. Please write it like {example}, or tap a button.")
-        return Outcome(search, note.format(example="1.3.2027"))
+        return Outcome(search, note.format(example=move_in_example(_today(context))))
     return _next(context, replace(search, move_in=day), Step.MOVE_IN)
 
 
@@ -391,9 +399,12 @@ async def _render(update: Update, context: BotContext, outcome: Outcome) -> None
 # Handlers -----------------------------------------------------------------------------------
 
 
-def _is_seeker(context: BotContext) -> bool:
+def _seeker(context: BotContext) -> Account | None:
+    """The account of a registered seeker; nobody else has a housing search."""
     account = context.account
-    return is_registered(account) and account is not None and account.role is Role.SEEKER
+    if account is None or not is_registered(account) or account.role is not Role.SEEKER:
+        return None
+    return account
 
 
 async def on_mysearch(update: Update, context: BotContext) -> None:
@@ -434,8 +445,8 @@ def _reopen(search: Search) -> Outcome:
 async def on_button(update: Update, context: BotContext) -> None:
     cb = parsed(update)
     search_id, step, action = int(cb.args[0]), cb.args[1], cb.args[2]
-    account, outcome = context.account, None
-    if _is_seeker(context) and account is not None:
+    account, outcome = _seeker(context), None
+    if account is not None:
         async with context.db.transaction() as db:
             search = await searches.get_search(db, search_id)
             if search is not None and search.user_id == account.id and search.step == step:
@@ -453,8 +464,8 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 async def _asking(context: BotContext) -> Search | None:
     """The user's search if a question of it waits for their answer."""
-    account = context.account
-    if not _is_seeker(context) or account is None:
+    account = _seeker(context)
+    if account is None:
         return None
     search = await searches.find_search(context.db, account.id)
     return search if search is not None and search.asking else None

@@ -263,8 +263,10 @@ def first_days_ahead(today: date, months: int) -> list[date]:
     return days
 
 
-def date_example(day: date) -> str:
-    # The format read_date understands, not a display date: the same in every language.
+def move_in_example(today: date) -> str:
+    """A date two months ahead in the format read_date understands: not a display date, so
+    the same in every language."""
+    day = first_days_ahead(today, 2)[-1]
     return f"{day.day}.{day.month}.{day.year}"
 
 
@@ -277,7 +279,8 @@ def _move_in(context: BotContext, search: Search, view: View) -> Screen:
         for day in months
     ]
     asap = answer(search, "⚡ " + t("As soon as possible"), "asap")
-    return text.format(example=date_example(months[1])), [[asap], *rows_of(months_buttons)]
+    example = move_in_example(view.today)
+    return text.format(example=example), [[asap], *rows_of(months_buttons)]
 
 
 def _step_free(context: BotContext, search: Search, view: View) -> Screen:
