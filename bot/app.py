@@ -10,8 +10,23 @@ from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from handlers import audit, cases, commands, errors, fallback, invites, locale, menu, staff, start
+from handlers import (
+    audit,
+    cases,
+    commands,
+    errors,
+    fallback,
+    invites,
+    locale,
+    menu,
+    rent_limits,
+    search,
+    staff,
+    start,
+    text_input,
+)
 from storage.db import open_db
+from storage.places import load_city
 
 HANDLER_MODULES = (  # order matters, change it only here
     locale,  # group -1: loads the account and sets context.tr for every update
@@ -21,6 +36,9 @@ HANDLER_MODULES = (  # order matters, change it only here
     staff,  # staff and admin commands, role checked on every use
     cases,  # /find, consent requests and answers, withdrawing consent
     audit,  # /audit for coordinators and admins
+    rent_limits,  # /rentlimits: staff read and add the KdU tables
+    search,  # the housing search: registration chat and /mysearch
+    text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
     fallback,  # last: unknown commands, text, photos, expired buttons
 )
 
@@ -42,6 +60,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.settings = settings
     app.bot_data.clock = utc_now
     app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)
+    app.bot_data.city = load_city()
+    app.bot_data.text_flows = []
     for module in HANDLER_MODULES:
         module.register(app)
     app.add_error_handler(errors.on_error)

@@ -11,8 +11,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.i18n import Catalogs, Translator
 from bot.settings import Settings
 from domain.accounts import Account
+from domain.places import City
 
 if TYPE_CHECKING:
+    from handlers.text_input import TextFlow
     from storage.db import Db
 
 
@@ -22,6 +24,8 @@ class BotData:
     settings: Settings
     catalogs: Catalogs
     clock: Callable[[], datetime]
+    city: City  # districts and quarters, from storage/data
+    text_flows: list[TextFlow]  # flows that take typed answers, see handlers/text_input.py
     db: Db
 
 

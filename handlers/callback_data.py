@@ -26,7 +26,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ll": re.compile(r"ll:(start|menu)"),  # show the language list; where it came from
     "rl": re.compile(rf"rl:({_ROLE}):({_LOCALE})"),  # role chosen, before consent
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
-    "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete)"),  # main menu items
+    "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete|mysearch)"),  # main menu
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
     # Staff buttons: every id is a claim, checked against the presser's carrier on each use.
     "st": re.compile(r"st:(invite|team|audit)"),  # staff menu items
@@ -40,6 +40,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # Seeker buttons.
     "ca": re.compile(rf"ca:(yes|no):({_ID})"),  # answer to this consent request
     "cw": re.compile(rf"cw:(ask|yes):({_ID})"),  # withdraw consent from this carrier
+    # housing search: search id, the step the button belongs to, the answer or action
+    "hs": re.compile(rf"hs:({_ID}):([a-z_]{{1,16}}):([a-z0-9_-]{{1,16}})"),
 }
 
 

@@ -16,13 +16,18 @@ from domain.locales import SUPPORTED_LOCALES
 PUBLIC_COMMANDS = (
     ("start", N_("Start or start again")),
     ("menu", N_("Main menu")),
+    ("mysearch", N_("My housing search")),
+    ("cancel", N_("Stop the current question; your answers stay saved")),
     ("language", N_("Change the language")),
     ("help", N_("Help and contacts without the bot")),
     ("privacy", N_("What we store and why")),
     ("mydata", N_("Show my data")),
     ("delete", N_("Delete my data")),
 )
-STAFF_COMMANDS = (("staff", N_("Staff menu")),)
+STAFF_COMMANDS = (
+    ("staff", N_("Staff menu")),
+    ("rentlimits", N_("Rent limits (KdU): show or add")),
+)
 CASEWORKER_COMMANDS = (("find", N_("Look up a case by its case number")),)
 COORDINATOR_COMMANDS = (
     ("invite", N_("Invite a new staff member")),

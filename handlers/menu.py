@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from domain.accounts import Account, Role
-from handlers import callback_data, cases, texts
+from handlers import callback_data, cases, search, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
@@ -126,6 +126,7 @@ _MENU_ITEMS = {
     "privacy": on_privacy,
     "mydata": on_mydata,
     "delete": on_delete,
+    "mysearch": search.on_mysearch,
 }
 
 

@@ -25,7 +25,11 @@ def is_registered(account: Account | None) -> bool:
 
 def main_menu_rows(context: BotContext) -> Keyboard:
     t = context.t
+    account = context.account
+    seeker = account is not None and account.role is Role.SEEKER
+    own: Keyboard = [[button("🔎 " + t("My housing search"), "mn", "mysearch")]] if seeker else []
     return [
+        *own,
         [button("🌐 " + t("Language"), "mn", "language"), button("❓ " + t("Help"), "mn", "help")],
         [
             button("🔒 " + t("Privacy"), "mn", "privacy"),

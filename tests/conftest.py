@@ -55,22 +55,36 @@ class Harness:
         """What a user with `locale` reads for `msgid`."""
         return self.app.bot_data.catalogs.get(locale).gettext(msgid)
 
+    async def restart(self) -> None:
+        """Stops the bot and starts a new one on the same database, as a deploy would."""
+        await _stop(self.app)
+        self.app = await _start(self.app.bot_data.settings, self.rec, self.clock)
+
     async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         async with self.db.conn.execute(sql, params) as cur:
             return [tuple(row) for row in await cur.fetchall()]
 
 
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    rec = RecordingRequest()
-    app = build_application(make_settings(tmp_path), request=rec)
-    clock = FakeClock()
+async def _start(settings: Settings, rec: RecordingRequest, clock: FakeClock) -> BotApp:
+    app = build_application(settings, request=rec)
     app.bot_data.clock = clock
     await app.initialize()
     await app.post_init(app)  # only run_polling/run_webhook call it
+    return app
+
+
+async def _stop(app: BotApp) -> None:
+    await app.shutdown()
+    await app.post_shutdown(app)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    rec = RecordingRequest()
+    clock = FakeClock()
+    h = Harness(await _start(make_settings(tmp_path), rec, clock), rec, clock)
     try:
-        yield Harness(app, rec, clock)
+        yield h
     finally:
-        await app.shutdown()
-        await app.post_shutdown(app)
+        await _stop(h.app)
     assert rec.invalid == [], "the bot made requests Telegram would refuse"

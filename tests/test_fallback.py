@@ -81,3 +81,34 @@ async def test_a_photo_before_registering_is_explained_and_leads_into_start(harn
     reply = harness.rec.last()
     assert "copies of your papers" in reply.text
     assert reply.callback_data == ["lg:en", "ll:start"]
+
+
+async def test_cancel_with_nothing_open_says_so_and_shows_the_menu(harness: Harness):
+    await _register(harness)
+    await harness.send("/cancel")
+    reply = harness.rec.last()
+    assert reply.text.startswith("There is nothing to cancel.")
+    assert "mn:help" in reply.callback_data
+
+
+async def test_typed_text_goes_to_the_flow_that_asked_last(harness: Harness):
+    from datetime import timedelta
+
+    from handlers.text_input import TextFlow
+
+    answered: list[str] = []
+
+    def flow(name: str, asked_minutes_ago: int) -> TextFlow:
+        async def waiting(context):
+            return harness.clock() - timedelta(minutes=asked_minutes_ago)
+
+        async def record(update, context):
+            answered.append(name)
+
+        return TextFlow(waiting, record, record, record)
+
+    harness.app.bot_data.text_flows[:] = [flow("older", 10), flow("newer", 1)]
+    await _register(harness)
+    await harness.send("Ehrenfeld")
+    await harness.send("/cancel")
+    assert answered == ["newer", "newer"]

@@ -1,0 +1,198 @@
+"""Housing searches: one row a household, its places and its document flags."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import aiosqlite
+
+from domain.places import Area
+from domain.searches import (
+    VISIBLE_TO_CARRIER,
+    Document,
+    Search,
+    SearchStatus,
+    Step,
+    Wbs,
+)
+from storage.db import Db, from_db, to_db
+
+_COLUMNS = """
+    SELECT s.id, s.user_id, s.status, s.adults, s.children, s.anywhere, s.max_rent_cents,
+           s.wbs, s.move_in, s.step_free, s.carrier, s.step, s.asking, s.created_at,
+           s.confirmed_at
+    FROM searches s
+"""
+
+
+def to_cents(amount: Decimal) -> int:
+    return int(amount * 100)
+
+
+def from_cents(cents: int) -> Decimal:
+    return Decimal(cents) / 100
+
+
+def _optional_bool(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+async def _searches(db: Db, rows: Iterable[aiosqlite.Row]) -> list[Search]:
+    """Builds searches from their rows with two more queries in all, however many rows."""
+    rows = list(rows)
+    ids = json.dumps([row["id"] for row in rows])
+    places = await _by_search(
+        db,
+        "SELECT search_id, kind, name FROM search_places"
+        " WHERE search_id IN (SELECT value FROM json_each(?))",
+        ids,
+    )
+    documents = await _by_search(
+        db,
+        "SELECT search_id, document, held FROM search_documents"
+        " WHERE search_id IN (SELECT value FROM json_each(?))",
+        ids,
+    )
+    return [
+        _search(
+            row,
+            [(kind, name) for kind, name in places[row["id"]]],
+            {Document(document): bool(held) for document, held in documents[row["id"]]},
+        )
+        for row in rows
+    ]
+
+
+async def _by_search(db: Db, sql: str, ids: str) -> dict[int, list[tuple[Any, ...]]]:
+    """The rows of a child table grouped by search id, without the id."""
+    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    async with db.conn.execute(sql, (ids,)) as cur:
+        for search_id, *values in await cur.fetchall():
+            grouped[search_id].append(tuple(values))
+    return grouped
+
+
+def _search(
+    row: aiosqlite.Row, places: list[tuple[str, str]], documents: dict[Document, bool]
+) -> Search:
+    created = from_db(row["created_at"])
+    assert created is not None  # NOT NULL column
+    area = Area(
+        anywhere=_optional_bool(row["anywhere"]),
+        districts=frozenset(name for kind, name in places if kind == "district"),
+        quarters=frozenset(name for kind, name in places if kind == "quarter"),
+    )
+    return Search(
+        id=row["id"],
+        user_id=row["user_id"],
+        status=SearchStatus(row["status"]),
+        created_at=created,
+        adults=row["adults"],
+        children=row["children"],
+        area=area,
+        max_rent=None if row["max_rent_cents"] is None else from_cents(row["max_rent_cents"]),
+        wbs=None if row["wbs"] is None else Wbs(row["wbs"]),
+        move_in=None if row["move_in"] is None else date.fromisoformat(row["move_in"]),
+        step_free=_optional_bool(row["step_free"]),
+        carrier=row["carrier"],
+        documents=MappingProxyType(documents),
+        confirmed_at=from_db(row["confirmed_at"]),
+        step=Step(row["step"]),
+        asking=bool(row["asking"]),
+    )
+
+
+async def _one(db: Db, row: aiosqlite.Row | None) -> Search | None:
+    return (await _searches(db, [row]))[0] if row else None
+
+
+async def get_search(db: Db, search_id: int) -> Search | None:
+    async with db.conn.execute(_COLUMNS + " WHERE s.id = ?", (search_id,)) as cur:
+        row = await cur.fetchone()
+    return await _one(db, row)
+
+
+async def find_search(db: Db, user_id: int) -> Search | None:
+    """The search of a household's contact person (users.id), if they started one."""
+    async with db.conn.execute(_COLUMNS + " WHERE s.user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return await _one(db, row)
+
+
+async def asking_since(db: Db, user_id: int) -> datetime | None:
+    """When the search's open question was asked, if one waits for a typed answer."""
+    rows = await db.conn.execute_fetchall(
+        "SELECT updated_at FROM searches WHERE user_id = ? AND asking = 1", (user_id,)
+    )
+    return from_db(next(iter(rows))[0]) if rows else None
+
+
+async def create_search(db: Db, user_id: int, now: datetime) -> Search:
+    """A new draft at its first question; an existing search is returned unchanged."""
+    await db.conn.execute(
+        "INSERT INTO searches (user_id, status, step, asking, created_at, updated_at)"
+        " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+        (user_id, SearchStatus.DRAFT.value, Step.ADULTS.value, to_db(now), to_db(now)),
+    )
+    search = await find_search(db, user_id)
+    assert search is not None
+    return search
+
+
+async def save_search(db: Db, search: Search, now: datetime) -> None:
+    """Writes every answer and the chat's position; places and documents are replaced."""
+    area = search.area
+    await db.conn.execute(
+        "UPDATE searches SET status = ?, adults = ?, children = ?, anywhere = ?,"
+        " max_rent_cents = ?, wbs = ?, move_in = ?, step_free = ?, carrier = ?, step = ?,"
+        " asking = ?, created_at = ?, updated_at = ?, confirmed_at = ? WHERE id = ?",
+        (
+            search.status.value,
+            search.adults,
+            search.children,
+            None if area.anywhere is None else int(area.anywhere),
+            None if search.max_rent is None else to_cents(search.max_rent),
+            None if search.wbs is None else search.wbs.value,
+            None if search.move_in is None else search.move_in.isoformat(),
+            None if search.step_free is None else int(search.step_free),
+            search.carrier,
+            search.step.value,
+            int(search.asking),
+            to_db(search.created_at),
+            to_db(now),
+            None if search.confirmed_at is None else to_db(search.confirmed_at),
+            search.id,
+        ),
+    )
+    await db.conn.execute("DELETE FROM search_places WHERE search_id = ?", (search.id,))
+    await db.conn.executemany(
+        "INSERT INTO search_places (search_id, kind, name) VALUES (?, ?, ?)",
+        [(search.id, "district", name) for name in sorted(area.districts)]
+        + [(search.id, "quarter", name) for name in sorted(area.quarters)],
+    )
+    await db.conn.execute("DELETE FROM search_documents WHERE search_id = ?", (search.id,))
+    await db.conn.executemany(
+        "INSERT INTO search_documents (search_id, document, held) VALUES (?, ?, ?)",
+        [(search.id, document.value, int(held)) for document, held in search.documents.items()],
+    )
+
+
+async def list_searches_for_carrier(db: Db, carrier_id: int) -> list[Search]:
+    """The searches this carrier's staff may see: the household chose this carrier and agreed
+    that it sees the search, and the search is confirmed and not withdrawn. Staff features
+    record each read in the audit log (storage.consents.record_audit) where they call this.
+    """
+    async with db.conn.execute(
+        _COLUMNS + " JOIN carriers k ON k.code = s.carrier"
+        " JOIN carrier_consents c ON c.user_id = s.user_id AND c.carrier_id = k.id"
+        " WHERE k.id = ? AND s.status IN (?, ?) ORDER BY s.id",
+        (carrier_id, *(status.value for status in VISIBLE_TO_CARRIER)),
+    ) as cur:
+        rows = await cur.fetchall()
+    return await _searches(db, rows)
