@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 
+from handlers.text_input import TextFlow
 from tests.conftest import Harness
 
 
@@ -92,10 +94,6 @@ async def test_cancel_with_nothing_open_says_so_and_shows_the_menu(harness: Harn
 
 
 async def test_typed_text_goes_to_the_flow_that_asked_last(harness: Harness):
-    from datetime import timedelta
-
-    from handlers.text_input import TextFlow
-
     answered: list[str] = []
 
     def flow(name: str, asked_minutes_ago: int) -> TextFlow:
