@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
+from bot.delivery import Sender
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from handlers import commands, errors, fallback, locale, menu, staff, start
+from handlers import commands, errors, fallback, locale, menu, notifications, staff, start
 from storage.db import open_db
 
 HANDLER_MODULES = (  # order matters, change it only here
@@ -18,6 +21,7 @@ HANDLER_MODULES = (  # order matters, change it only here
     start,  # /start: language, role, consent
     menu,  # main menu items, /help, /privacy, /language, /mydata, /delete
     staff,  # staff and admin commands, role checked on every use
+    notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons
 )
 
@@ -31,6 +35,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -38,6 +43,8 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app: BotApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = utc_now
+    app.bot_data.sleep = asyncio.sleep
+    app.bot_data.renderers = {}
     app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)
     for module in HANDLER_MODULES:
         module.register(app)
@@ -48,6 +55,13 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
 async def _post_init(app: BotApp) -> None:
     app.bot_data.db = await open_db(app.bot_data.settings.database_path)
     await commands.set_public_commands(app)
+    app.bot_data.sender = Sender.for_app(app)
+    app.bot_data.sender.start()
+
+
+async def _post_stop(app: BotApp) -> None:
+    # Before shutdown closes the Bot's HTTP client: requests in flight finish and are recorded.
+    await app.bot_data.sender.stop()
 
 
 async def _post_shutdown(app: BotApp) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ from bot.settings import Settings
 from domain.accounts import Account
 
 if TYPE_CHECKING:
+    from bot.delivery import Renderer, Sender
     from storage.db import Db
 
 
@@ -22,7 +23,10 @@ class BotData:
     settings: Settings
     catalogs: Catalogs
     clock: Callable[[], datetime]
+    sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
+    renderers: dict[str, Renderer]  # outbox kind → renderer, see bot/delivery.py
     db: Db
+    sender: Sender  # the outbox sender, started in post_init
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]

@@ -11,6 +11,8 @@ from telegram.constants import (
     MessageLimit,
 )
 
+from domain.outbox import RetryPolicy
+
 MAX_TEXT_LENGTH = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096 characters
 MIN_TEXT_LENGTH = int(MessageLimit.MIN_TEXT_LENGTH)  # 1 character
 MAX_CAPTION_LENGTH = int(MessageLimit.CAPTION_LENGTH)  # 1024 characters
@@ -24,3 +26,16 @@ MESSAGES_PER_CHAT_PER_SECOND = 1
 
 # Ours.
 LAST_SEEN_RESOLUTION = timedelta(hours=1)  # how often a user's last_seen is written
+
+# The outbox sender (bot/delivery.py).
+# A request reaches Telegram a little after the sender starts it; this slack on top of
+# Telegram's second keeps that jitter from squeezing 31 sends into one of its seconds.
+PACING_WINDOW = timedelta(seconds=1.05)
+MAX_IN_FLIGHT = MESSAGES_PER_SECOND  # concurrent requests; about rate times latency are needed
+OUTBOX_BATCH = 60  # rows read per query: a new reminder waits behind at most ~2 s of a broadcast
+OUTBOX_POLL = timedelta(seconds=1)  # how often an idle sender looks for due rows
+OUTBOX_RETRY = RetryPolicy(
+    first_delay=timedelta(seconds=30), max_delay=timedelta(hours=1), max_attempts=5
+)  # network errors and 5xx: 30 s, 1 min, 2 min, 4 min, then failed
+OUTBOX_KEEP = timedelta(days=30)  # settled rows are deleted after this
+PROGRESS_EVERY = timedelta(seconds=5)  # how often a broadcast status is edited at most

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.limits import MAX_CALLBACK_DATA
+from domain.outbox import Topic
 
 # [0-9], not \d: \d matches Arabic-Indic digits too.
 _ID = r"[0-9]{1,12}"
 _LOCALE = r"[a-z]{2,3}(?:_[A-Z]{2})?"
 _ROLE = r"seeker|volunteer"
+_TOPIC = "|".join(Topic)
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "lg": re.compile(rf"lg:({_LOCALE})"),  # choose this language
@@ -26,6 +28,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
     "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete)"),  # main menu items
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
+    "nt": re.compile(r"nt:(show)"),  # show the notification settings
+    "ns": re.compile(rf"ns:({_TOPIC}):(on|off)"),  # turn a topic on or off
 }
 
 

@@ -16,6 +16,7 @@ PUBLIC_COMMANDS = (
     ("start", N_("Start or start again")),
     ("menu", N_("Main menu")),
     ("language", N_("Change the language")),
+    ("notifications", N_("Choose which messages you get")),
     ("help", N_("Help and contacts without the bot")),
     ("privacy", N_("What we store and why")),
     ("mydata", N_("Show my data")),

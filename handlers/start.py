@@ -31,6 +31,7 @@ def main_menu_rows(context: BotContext) -> Keyboard:
             button("🔒 " + t("Privacy"), "mn", "privacy"),
             button("📄 " + t("My data"), "mn", "mydata"),
         ],
+        [button("🔔 " + t("Notifications"), "nt", "show")],
         [button("🗑 " + t("Delete my data"), "mn", "delete")],
     ]
 

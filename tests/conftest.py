@@ -13,8 +13,11 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.context import BotApp
+from bot.delivery import Sender
 from bot.settings import Settings
-from storage.db import Db
+from domain.accounts import Account, Role
+from storage import accounts
+from storage.db import Db, to_db
 from tests.fakes import FakeClock, RecordingRequest, callback_update, message_update
 
 ADMIN_ID = 900
@@ -38,6 +41,7 @@ class Harness:
     app: BotApp
     rec: RecordingRequest
     clock: FakeClock
+    sender: Sender  # the outbox sender on the fake clock; the app's own loop is stopped
 
     @property
     def db(self) -> Db:
@@ -55,17 +59,51 @@ class Harness:
         async with self.db.conn.execute(sql, params) as cur:
             return [tuple(row) for row in await cur.fetchall()]
 
+    async def add_user(
+        self, telegram_id: int, locale: str = "en", role: Role = Role.SEEKER
+    ) -> Account:
+        async with self.db.transaction() as db:
+            return await accounts.create_account(db, telegram_id, role, locale, self.clock())
+
+    async def add_users(self, count: int, first_telegram_id: int = 1000) -> list[int]:
+        """Registered seekers with Telegram ids first_telegram_id, +1, …; returns users.id."""
+        now = to_db(self.clock())
+        ids = range(first_telegram_id, first_telegram_id + count)
+        async with self.db.transaction() as db:
+            await db.conn.executemany(
+                "INSERT INTO users (telegram_id, role, locale, consent_at, created_at,"
+                " last_seen_at) VALUES (?, 'seeker', 'en', ?, ?, ?)",
+                [(telegram_id, now, now, now) for telegram_id in ids],
+            )
+        rows = await self.rows(
+            "SELECT id FROM users WHERE telegram_id BETWEEN ? AND ? ORDER BY telegram_id",
+            ids[0],
+            ids[-1],
+        )
+        return [row[0] for row in rows]
+
+    async def deliver(self) -> None:
+        """Runs the outbox sender until nothing is due; its waits pass on the fake clock."""
+        await self.sender.drain()
+
+    async def restart_sender(self) -> None:
+        """A new sender, as after a restart of the bot: in-doubt rows are recovered first."""
+        self.sender = Sender.for_app(self.app)
+        await self.sender.recover()
+
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    rec = RecordingRequest()
-    app = build_application(make_settings(tmp_path), request=rec)
     clock = FakeClock()
+    rec = RecordingRequest(clock=clock)
+    app = build_application(make_settings(tmp_path), request=rec)
     app.bot_data.clock = clock
+    app.bot_data.sleep = clock.sleep
     await app.initialize()
     await app.post_init(app)  # only run_polling/run_webhook call it
+    await app.bot_data.sender.stop()  # tests run the sender step by step: harness.deliver()
     try:
-        yield Harness(app, rec, clock)
+        yield Harness(app, rec, clock, Sender.for_app(app))
     finally:
         await app.shutdown()
         await app.post_shutdown(app)
