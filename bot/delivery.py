@@ -235,7 +235,7 @@ class Sender:
             return self._rejected(message, f"no renderer for kind {message.kind!r}")
         try:
             return render(message.params, self.catalogs.get(message.locale))
-        except Exception as error:
+        except Exception as error:  # a feature's bug fails its own row, not the whole outbox
             log.error("outbox %d: rendering %r failed", message.id, message.kind, exc_info=error)
             return self._rejected(message, f"rendering failed: {type(error).__name__}")
 
@@ -357,7 +357,9 @@ class Sender:
 
     async def _finish(self, broadcast: Broadcast, progress: Progress) -> None:
         chat_id = broadcast.staff_chat_id
-        if chat_id is not None and await self._take_slot(chat_id):
+        if chat_id is not None:
+            if not await self._take_slot(chat_id):
+                return  # stopping: the summary goes out after the restart
             tr = self.catalogs.get(broadcast.staff_locale or "")
             text = summary_text(tr, broadcast, progress)
             if isinstance(await self._try(self.bot.send_message(chat_id, text)), FloodWait):

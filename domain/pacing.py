@@ -27,6 +27,9 @@ class Pacer:
         self.window = window
         self.spacing = window / per_window
         self.paused_until: datetime | None = None
+        # The even grid of slots: a send that starts a little late (the claim, the event loop)
+        # does not push every later slot back, or the rate would fall short of the cap.
+        self._next_slot: datetime | None = None
         self._starts: deque[tuple[datetime, int]] = deque()  # (start, chat) in the window
         self._last_by_chat: dict[int, datetime] = {}
 
@@ -42,8 +45,8 @@ class Pacer:
         moments = [now]
         if self.paused_until is not None:
             moments.append(self.paused_until)
-        if self._starts:
-            moments.append(self._starts[-1][0] + self.spacing)
+        if self._next_slot is not None:
+            moments.append(self._next_slot)
         if len(self._starts) >= self.per_window:
             moments.append(self._starts[-self.per_window][0] + self.window)
         if chat_id in self._last_by_chat:
@@ -57,6 +60,8 @@ class Pacer:
         return max(now, last + self.window) if last is not None else now
 
     def record(self, now: datetime, chat_id: int) -> None:
+        slot = now if self._next_slot is None else max(self._next_slot, now - self.spacing)
+        self._next_slot = slot + self.spacing
         self._starts.append((now, chat_id))
         self._last_by_chat[chat_id] = now
 
@@ -92,7 +97,8 @@ class QuietHours:
         return cls(start, end)
 
     def contains(self, now: datetime, tz: ZoneInfo) -> bool:
-        local = now.astimezone(tz).time()
+        moment = now.astimezone(tz)
+        local = time(moment.hour, moment.minute, moment.second, moment.microsecond)
         if self.start < self.end:
             return self.start <= local < self.end
         return local >= self.start or local < self.end

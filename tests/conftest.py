@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,8 @@ from bot.context import BotApp
 from bot.delivery import Sender
 from bot.settings import Settings
 from domain.accounts import Account, Role
-from storage import accounts
+from domain.outbox import QueuedBroadcast, Topic
+from storage import accounts, outbox
 from storage.db import Db, to_db
 from tests.fakes import FakeClock, RecordingRequest, callback_update, message_update
 
@@ -81,6 +83,46 @@ class Harness:
             ids[-1],
         )
         return [row[0] for row in rows]
+
+    async def enqueue(
+        self,
+        user_id: int,
+        key: str,
+        *,
+        topic: Topic = Topic.LISTINGS,
+        kind: str = "offer",
+        params: dict[str, Any] | None = None,
+        due_in: timedelta = timedelta(0),
+        ref: str | None = None,
+    ) -> bool:
+        async with self.db.transaction() as db:
+            return await outbox.enqueue_message(
+                db,
+                user_id=user_id,
+                kind=kind,
+                topic=topic,
+                params=params or {},
+                due_at=self.clock() + due_in,
+                dedupe_key=key,
+                ref=ref,
+                now=self.clock(),
+            )
+
+    async def broadcast(
+        self, recipients: list[int], started_by: int | None = None, key: str = "listing:17"
+    ) -> QueuedBroadcast:
+        async with self.db.transaction() as db:
+            return await outbox.enqueue_broadcast(
+                db,
+                dedupe_key=key,
+                started_by=started_by,
+                kind="offer",
+                topic=Topic.LISTINGS,
+                params={"n": 17},
+                recipients=recipients,
+                due_at=self.clock(),
+                now=self.clock(),
+            )
 
     async def deliver(self) -> None:
         """Runs the outbox sender until nothing is due; its waits pass on the fake clock."""

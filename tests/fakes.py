@@ -220,8 +220,11 @@ def _flood(wait: timedelta) -> tuple[int, bytes]:
     return 429, json.dumps(body).encode()
 
 
-def max_in_window(moments: list[datetime], window: timedelta = timedelta(seconds=1)) -> int:
-    """The most moments that fall into any half-open window [t, t + window)."""
+def max_in_window(moments: list[Any], window: Any = timedelta(seconds=1)) -> int:
+    """The most moments that fall into any half-open window [t, t + window).
+
+    Datetimes with a timedelta window, or seconds (floats) with a float window.
+    """
     ordered, most, first = sorted(moments), 0, 0
     for last, moment in enumerate(ordered):
         while ordered[first] + window <= moment:

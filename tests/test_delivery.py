@@ -14,7 +14,7 @@ from bot.delivery import register_renderer
 from bot.i18n import Translator
 from bot.limits import MESSAGES_PER_SECOND, OUTBOX_RETRY, PROGRESS_EVERY
 from domain.accounts import Role
-from domain.outbox import QueuedBroadcast, Rendered, Topic
+from domain.outbox import Rendered, Topic
 from handlers.callback_data import build_cb
 from handlers.notifications import TOPIC_LABELS
 from storage import outbox
@@ -37,43 +37,8 @@ def harness(harness: Harness) -> Harness:
     return harness
 
 
-async def enqueue(
-    harness: Harness,
-    user_id: int,
-    n: int,
-    *,
-    topic: Topic = Topic.LISTINGS,
-    kind: str = "offer",
-    due_in: timedelta = timedelta(0),
-) -> None:
-    async with harness.db.transaction() as db:
-        await outbox.enqueue_message(
-            db,
-            user_id=user_id,
-            kind=kind,
-            topic=topic,
-            params={"n": n},
-            due_at=harness.clock() + due_in,
-            dedupe_key=f"test:{n}",
-            now=harness.clock(),
-        )
-
-
-async def broadcast(
-    harness: Harness, recipients: list[int], started_by: int | None = None
-) -> QueuedBroadcast:
-    async with harness.db.transaction() as db:
-        return await outbox.enqueue_broadcast(
-            db,
-            dedupe_key="listing:17",
-            started_by=started_by,
-            kind="offer",
-            topic=Topic.LISTINGS,
-            params={"n": 17},
-            recipients=recipients,
-            due_at=harness.clock(),
-            now=harness.clock(),
-        )
+async def enqueue(harness: Harness, user_id: int, n: int, **options: Any) -> None:
+    await harness.enqueue(user_id, f"test:{n}", params={"n": n}, **options)
 
 
 def sends(harness: Harness, chat_id: int | None = None) -> list[Call]:
@@ -127,7 +92,7 @@ async def test_reminders_go_before_notices_and_each_in_due_order(harness: Harnes
 
 async def test_pacing_keeps_the_cap_overall_and_one_per_second_per_chat(harness: Harness):
     recipients = await harness.add_users(300)
-    await broadcast(harness, recipients)
+    await harness.broadcast(recipients)
     for n in range(5):  # five reminders to one person, all due at once
         await enqueue(harness, recipients[0], 100 + n, topic=Topic.APPOINTMENTS)
     await harness.deliver()
@@ -142,7 +107,7 @@ async def test_pacing_keeps_the_cap_overall_and_one_per_second_per_chat(harness:
 async def test_after_a_429_nothing_goes_out_until_retry_after_has_passed(harness: Harness):
     recipients = await harness.add_users(60)
     harness.rec.script[1010] = [(429, "Too Many Requests", 3)]
-    await broadcast(harness, recipients)
+    await harness.broadcast(recipients)
     await harness.deliver()
     # The fake refuses (and the harness fails on) any request during the pause.
     assert harness.rec.invalid == []
@@ -290,18 +255,8 @@ async def test_a_topic_turned_off_is_never_sent(harness: Harness):
 
 async def test_a_cancelled_reminder_is_not_sent(harness: Harness):
     user = await harness.add_user(111)
+    await harness.enqueue(user.id, "booking:42:1h", params={"n": 1}, ref="booking:42")
     async with harness.db.transaction() as db:
-        await outbox.enqueue_message(
-            db,
-            user_id=user.id,
-            kind="offer",
-            topic=Topic.APPOINTMENTS,
-            params={"n": 1},
-            due_at=harness.clock(),
-            dedupe_key="booking:42:1h",
-            ref="booking:42",
-            now=harness.clock(),
-        )
         await outbox.cancel_by_ref(db, "booking:42", harness.clock())
     await harness.deliver()
     assert sends(harness) == []
@@ -311,7 +266,7 @@ async def test_a_crash_mid_batch_loses_nothing_and_resends_only_the_message_in_f
     harness: Harness,
 ):
     recipients = await harness.add_users(40)
-    await broadcast(harness, recipients)
+    await harness.broadcast(recipients)
     harness.rec.script[1015] = [Crash()]  # dies while its request to 1015 is out
     await harness.deliver()
     before = Counter(call.params["chat_id"] for call in sends(harness))
@@ -331,7 +286,7 @@ async def test_staff_see_progress_edited_every_few_seconds_and_a_summary(harness
     staff = await harness.add_user(500, "de", Role.STAFF)
     recipients = await harness.add_users(300)
     harness.rec.unreachable[1007] = (403, "Forbidden: user is deactivated")
-    await broadcast(harness, recipients, started_by=staff.id)
+    await harness.broadcast(recipients, started_by=staff.id)
     await harness.deliver()
     to_staff = [call for call in harness.rec.sent() if call.params["chat_id"] == 500]
     status, *edits, summary = to_staff
@@ -349,7 +304,7 @@ async def test_staff_see_progress_edited_every_few_seconds_and_a_summary(harness
 async def test_staff_see_that_a_broadcast_waits_for_the_morning(harness: Harness):
     harness.clock.moment = datetime(2026, 11, 25, 23, 0, tzinfo=BERLIN)
     staff = await harness.add_user(500, "en", Role.STAFF)
-    await broadcast(harness, await harness.add_users(3), started_by=staff.id)
+    await harness.broadcast(await harness.add_users(3), started_by=staff.id)
     await harness.deliver()
     [status] = harness.rec.sent()
     assert "quiet hours" in status.text and "8:00" in status.text

@@ -14,18 +14,8 @@ HOUR = timedelta(hours=1)
 
 
 async def _remind(harness: Harness, user_id: int, key: str, ref: str | None = None) -> bool:
-    async with harness.db.transaction() as db:
-        return await outbox.enqueue_message(
-            db,
-            user_id=user_id,
-            kind="reminder",
-            topic=Topic.APPOINTMENTS,
-            params={"booking": 42},
-            due_at=harness.clock() + HOUR,
-            dedupe_key=key,
-            ref=ref,
-            now=harness.clock(),
-        )
+    options = {"kind": "reminder", "params": {"booking": 42}, "due_in": HOUR, "ref": ref}
+    return await harness.enqueue(user_id, key, topic=Topic.APPOINTMENTS, **options)
 
 
 async def _states(harness: Harness) -> list[tuple[str, str]]:
@@ -45,22 +35,8 @@ async def test_a_broadcast_to_7600_people_is_one_transaction_and_not_repeated(ha
     recipients = await harness.add_users(7600)
     staff = await harness.add_user(500)
 
-    async def start() -> outbox.QueuedBroadcast:
-        async with harness.db.transaction() as db:
-            return await outbox.enqueue_broadcast(
-                db,
-                dedupe_key="listing:17",
-                started_by=staff.id,
-                kind="listing",
-                topic=Topic.LISTINGS,
-                params={"listing": 17},
-                recipients=recipients,
-                due_at=harness.clock(),
-                now=harness.clock(),
-            )
-
-    first = await start()
-    again = await start()
+    first = await harness.broadcast(recipients, started_by=staff.id)
+    again = await harness.broadcast(recipients, started_by=staff.id)
     assert (first.added, again.added, again.id) == (7600, 0, first.id)
     assert await harness.rows("SELECT count(*), count(DISTINCT user_id) FROM outbox") == [
         (7600, 7600)

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.limits import MESSAGES_PER_SECOND, PACING_WINDOW
+from bot.settings import Settings, SettingsError
 from domain.pacing import Pacer, QuietHours
 from tests.fakes import max_in_window
 
@@ -126,3 +127,10 @@ def test_quiet_hours_parse_accepts_only_its_format(text):
 def test_quiet_hours_parse_refuses(text):
     with pytest.raises(ValueError):
         QuietHours.parse(text)
+
+
+def test_quiet_hours_come_from_the_environment():
+    assert Settings.from_env({"BOT_TOKEN": "1:x"}).quiet_hours == NIGHT
+    assert Settings.from_env({"BOT_TOKEN": "1:x", "QUIET_HOURS": "off"}).quiet_hours is None
+    with pytest.raises(SettingsError, match="QUIET_HOURS"):
+        Settings.from_env({"BOT_TOKEN": "1:x", "QUIET_HOURS": "nights"})
