@@ -49,6 +49,7 @@ from bot.limits import (
     OUTBOX_BATCH,
     OUTBOX_KEEP,
     OUTBOX_POLL,
+    OUTBOX_PURGE_EVERY,
     OUTBOX_RETRY,
     PACING_WINDOW,
     PROGRESS_EVERY,
@@ -306,7 +307,7 @@ class Sender:
 
     async def _purge(self) -> None:
         now = self.clock()
-        if self._purged_at is not None and now - self._purged_at < timedelta(hours=1):
+        if self._purged_at is not None and now - self._purged_at < OUTBOX_PURGE_EVERY:
             return
         async with self.db.transaction() as db:
             await outbox.purge_finished(db, now - OUTBOX_KEEP)
