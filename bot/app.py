@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
+from bot.delivery import Sender
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from handlers import (
@@ -19,6 +22,7 @@ from handlers import (
     invites,
     locale,
     menu,
+    notifications,
     rent_limits,
     search,
     staff,
@@ -39,6 +43,7 @@ HANDLER_MODULES = (  # order matters, change it only here
     rent_limits,  # /rentlimits: staff read and add the KdU tables
     search,  # the housing search: registration chat and /mysearch
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
+    notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons
 )
 
@@ -52,6 +57,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -59,9 +65,12 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app: BotApp = builder.build()
     app.bot_data.settings = settings
     app.bot_data.clock = utc_now
+    app.bot_data.sleep = asyncio.sleep
+    app.bot_data.renderers = {}
     app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)
     app.bot_data.city = load_city()
     app.bot_data.text_flows = []
+    app.bot_data.menu_entries = []
     for module in HANDLER_MODULES:
         module.register(app)
     app.add_error_handler(errors.on_error)
@@ -71,6 +80,13 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
 async def _post_init(app: BotApp) -> None:
     app.bot_data.db = await open_db(app.bot_data.settings.database_path)
     await commands.set_public_commands(app)
+    app.bot_data.sender = Sender.for_app(app)
+    app.bot_data.sender.start()
+
+
+async def _post_stop(app: BotApp) -> None:
+    # Before shutdown closes the Bot's HTTP client: requests in flight finish and are recorded.
+    await app.bot_data.sender.stop()
 
 
 async def _post_shutdown(app: BotApp) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,9 @@ from domain.accounts import Account
 from domain.places import City
 
 if TYPE_CHECKING:
+    from bot.delivery import Renderer, Sender
     from handlers.text_input import TextFlow
+    from handlers.ui import MenuEntry
     from storage.db import Db
 
 
@@ -26,7 +28,11 @@ class BotData:
     clock: Callable[[], datetime]
     city: City  # districts and quarters, from storage/data
     text_flows: list[TextFlow]  # flows that take typed answers, see handlers/text_input.py
+    menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/ui.py
+    sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
+    renderers: dict[str, Renderer]  # outbox kind → renderer, see bot/delivery.py
     db: Db
+    sender: Sender  # the outbox sender, started in post_init
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.locales import SUPPORTED_LOCALES
+from domain.pacing import QuietHours
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_QUIET_HOURS = QuietHours(time(21, 0), time(8, 0))
 
 
 class SettingsError(ValueError):
@@ -28,6 +31,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8443
+    quiet_hours: QuietHours | None = DEFAULT_QUIET_HOURS  # None: notices go out at any hour
 
     @property
     def telegram_file_url(self) -> str:
@@ -49,6 +53,7 @@ class Settings:
             webhook_url=env.get("WEBHOOK_URL") or None,
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             port=parse_port(env.get("PORT", "8443"), "PORT"),
+            quiet_hours=_quiet_hours(env.get("QUIET_HOURS", "21:00-08:00")),
         )
 
 
@@ -98,4 +103,13 @@ def parse_port(value: str, variable: str, *, allow_any: bool = False) -> int:
     lowest = 0 if allow_any else 1
     if not value.isascii() or not value.isdigit() or not lowest <= int(value) < 65536:
         raise SettingsError(f"{variable} must be a TCP port number, got {value!r}")
+
+
+def _quiet_hours(value: str) -> QuietHours | None:
+    try:
+        return QuietHours.parse(value)
+    except ValueError:
+        message = f"QUIET_HOURS must look like 21:00-08:00 (local time) or off, got {value!r}"
+        raise SettingsError(message) from None
+
     return int(value)

@@ -14,19 +14,23 @@ from telegram import Update
 
 from bot.limits import MAX_CALLBACK_DATA
 from domain.cases import CASE_NUMBER_PATTERN
+from domain.outbox import Topic
 
 # [0-9], not \d: \d matches Arabic-Indic digits too.
 _ID = r"[0-9]{1,12}"
 _LOCALE = r"[a-z]{2,3}(?:_[A-Z]{2})?"
 _ROLE = r"seeker|volunteer"
 _STAFF_ROLE = r"caseworker|coordinator"
+_TOPIC = "|".join(Topic)
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "lg": re.compile(rf"lg:({_LOCALE})"),  # choose this language
     "ll": re.compile(r"ll:(start|menu)"),  # show the language list; where it came from
     "rl": re.compile(rf"rl:({_ROLE}):({_LOCALE})"),  # role chosen, before consent
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
-    "mn": re.compile(r"mn:(home|help|language|privacy|mydata|delete|mysearch)"),  # main menu
+    "mn": re.compile(
+        r"mn:(home|help|settings|language|privacy|mydata|delete|mysearch)"
+    ),  # main menu
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
     # Staff buttons: every id is a claim, checked against the presser's carrier on each use.
     "st": re.compile(r"st:(invite|team|audit)"),  # staff menu items
@@ -42,6 +46,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "cw": re.compile(rf"cw:(ask|yes):({_ID})"),  # withdraw consent from this carrier
     # housing search: search id, the step the button belongs to, the answer or action
     "hs": re.compile(rf"hs:({_ID}):([a-z_]{{1,16}}):([a-z0-9_-]{{1,16}})"),
+    "nt": re.compile(r"nt:(show)"),  # show the notification settings
+    "ns": re.compile(rf"ns:({_TOPIC}):(on|off)"),  # turn a topic on or off
 }
 
 

@@ -19,6 +19,7 @@ PUBLIC_COMMANDS = (
     ("mysearch", N_("My housing search")),
     ("cancel", N_("Stop the current question; your answers stay saved")),
     ("language", N_("Change the language")),
+    ("notifications", N_("Choose which messages you get")),
     ("help", N_("Help and contacts without the bot")),
     ("privacy", N_("What we store and why")),
     ("mydata", N_("Show my data")),

@@ -115,6 +115,21 @@ async def on_menu_button(update: Update, context: BotContext) -> None:
     await _MENU_ITEMS[parsed(update).arg](update, context)
 
 
+async def on_settings(update: Update, context: BotContext) -> None:
+    t = context.t
+    rows = [
+        [button("🌐 " + t("Language"), "mn", "language")],
+        [button("🔔 " + t("Notifications"), "nt", "show")],
+        [
+            button("🔒 " + t("Privacy"), "mn", "privacy"),
+            button("📄 " + t("My data"), "mn", "mydata"),
+        ],
+        [button("🗑 " + t("Delete my data"), "mn", "delete")],
+        menu_row(context),
+    ]
+    await show(update, context, t("Settings: what would you like to change or see?"), rows)
+
+
 async def on_menu(update: Update, context: BotContext) -> None:
     await show_main_menu(update, context)
 
@@ -126,6 +141,7 @@ _MENU_ITEMS = {
     "privacy": on_privacy,
     "mydata": on_mydata,
     "delete": on_delete,
+    "settings": on_settings,
     "mysearch": search.on_mysearch,
 }
 

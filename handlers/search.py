@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
+from bot.i18n import N_
 from domain.accounts import Account, Role
 from domain.places import (
     add_places,
@@ -62,7 +63,7 @@ from handlers.search_screens import (
     resume_screen,
 )
 from handlers.start import is_registered, show_main_menu
-from handlers.ui import menu_row, show
+from handlers.ui import MenuEntry, add_menu_entry, menu_row, show
 from storage import accounts, consents, rent_limits, searches
 from storage.db import Db
 
@@ -534,9 +535,14 @@ async def _waiting_since(context: BotContext) -> datetime | None:
     return await searches.asking_since(context.db, account.id) if account else None
 
 
+SEEKERS = frozenset({Role.SEEKER})
+
+
 def register(app: BotApp) -> None:
-    # /mysearch and the main menu button are registered by handlers.menu.
+    # /mysearch and its menu callback are registered by handlers.menu.
     app.add_handler(CallbackQueryHandler(on_button, pattern=callback_data.matches("hs")))
+    entry = MenuEntry(N_("My housing search"), "🔎", ("mn", "mysearch"), SEEKERS, order=10)
+    add_menu_entry(app, entry)
     text_input.add_flow(
         app, text_input.TextFlow(_waiting_since, on_text, on_cancel, on_other_message)
     )

@@ -24,19 +24,18 @@ def is_registered(account: Account | None) -> bool:
 
 
 def main_menu_rows(context: BotContext) -> Keyboard:
-    t = context.t
-    account = context.account
-    seeker = account is not None and account.role is Role.SEEKER
-    own: Keyboard = [[button("🔎 " + t("My housing search"), "mn", "mysearch")]] if seeker else []
-    return [
-        *own,
-        [button("🌐 " + t("Language"), "mn", "language"), button("❓ " + t("Help"), "mn", "help")],
-        [
-            button("🔒 " + t("Privacy"), "mn", "privacy"),
-            button("📄 " + t("My data"), "mn", "mydata"),
-        ],
-        [button("🗑 " + t("Delete my data"), "mn", "delete")],
+    """What the user's role can do, one per row, then help and settings."""
+    t, account = context.t, context.account
+    role = account.role if account else None
+    rows = [
+        [button(f"{entry.emoji} {t(entry.label)}", *entry.callback)]
+        for entry in context.bot_data.menu_entries
+        if role in entry.roles
     ]
+    rows.append(
+        [button("❓ " + t("Help"), "mn", "help"), button("⚙️ " + t("Settings"), "mn", "settings")]
+    )
+    return rows
 
 
 async def show_main_menu(update: Update, context: BotContext, intro: str | None = None) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext
+from bot.context import BotApp, BotContext
 from bot.i18n import Translator
 from bot.limits import MAX_TEXT_LENGTH
+from domain.accounts import Role
 from domain.locales import SUPPORTED_LOCALES, native_name
 from handlers.callback_data import build_cb
 
@@ -74,3 +77,19 @@ async def show(
         # The same button pressed twice: the message already shows this.
         if "not modified" not in error.message:
             raise
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """A main-menu button a feature adds for some roles (see handlers/start.main_menu_rows)."""
+
+    label: str  # an English msgid marked with N_(), translated when the menu is shown
+    emoji: str
+    callback: tuple[str, ...]  # prefix and arguments for build_cb
+    roles: frozenset[Role]
+    order: int  # lower comes first
+
+
+def add_menu_entry(app: BotApp, entry: MenuEntry) -> None:
+    app.bot_data.menu_entries.append(entry)
+    app.bot_data.menu_entries.sort(key=lambda e: e.order)

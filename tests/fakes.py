@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -26,11 +27,18 @@ class FakeClock:
     def advance(self, delta: timedelta) -> None:
         self.moment += delta
 
+    async def sleep(self, seconds: float) -> None:
+        """Stands in for asyncio.sleep: time passes at once, tasks still take turns."""
+        await asyncio.sleep(0)  # what was started before the sleep runs at the current time
+        self.advance(timedelta(seconds=seconds))
+        await asyncio.sleep(0)
+
 
 @dataclass
 class Call:
     endpoint: str
     params: dict[str, Any]
+    at: datetime | None = None  # the fake clock's time of the request, if the fake has one
 
     @property
     def text(self) -> str:
@@ -43,6 +51,18 @@ class Call:
     @property
     def callback_data(self) -> list[str]:
         return [b["callback_data"] for b in self.buttons if "callback_data" in b]
+
+
+class Crash(asyncio.CancelledError):
+    """Stands in for kill -9: the request reached Telegram, its sender never hears back.
+
+    A CancelledError passes PTB's wrapping and ends the sending task without a result.
+    """
+
+
+# A scripted answer: (HTTP code, description, retry_after or None), or Crash: the process
+# dies during this request, and no request goes out until the test sets `dead = False`.
+Scripted = tuple[int, str, int | None] | Crash
 
 
 class InProcessRequest(BaseRequest):
@@ -61,11 +81,21 @@ class InProcessRequest(BaseRequest):
 
 @dataclass
 class RecordingRequest(InProcessRequest):
-    """Answers like Telegram, records `(endpoint, parameters)` and keeps what it refused."""
+    """Answers like Telegram, records `(endpoint, parameters)` and keeps what it refused.
+
+    `unreachable` answers every request to a chat with (code, description). `script` answers
+    the next requests to a chat, one entry each, then normally again. With a `clock`, calls
+    are stamped and a 429 is enforced like Telegram: any request before retry_after has
+    passed is refused and counted in `invalid`.
+    """
 
     calls: list[Call] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     unreachable: dict[int, tuple[int, str]] = field(default_factory=dict)
+    script: dict[int, list[Scripted]] = field(default_factory=dict)
+    clock: FakeClock | None = None
+    paused_until: datetime | None = None
+    dead: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     async def do_request(
@@ -78,18 +108,37 @@ class RecordingRequest(InProcessRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if self.dead:
+            raise Crash
         endpoint = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
+        now = self.clock() if self.clock else None
         if endpoint != "getUpdates":
-            self.calls.append(Call(endpoint, params))
+            self.calls.append(Call(endpoint, params, now))
         problems = validate(endpoint, params)
         if problems:
             self.invalid.extend(f"{endpoint}: {problem}" for problem in problems)
             return _error(400, "Bad Request: " + "; ".join(problems))
+        if now is not None and self.paused_until is not None and now < self.paused_until:
+            self.invalid.append(f"{endpoint}: sent during a 429 pause")
+            return _flood(self.paused_until - now)
         chat_id = params.get("chat_id")
         if isinstance(chat_id, int) and chat_id in self.unreachable:
             return _error(*self.unreachable[chat_id])
+        if isinstance(chat_id, int) and self.script.get(chat_id):
+            return self._scripted(self.script[chat_id].pop(0), now)
         return 200, json.dumps({"ok": True, "result": self._result(endpoint, params)}).encode()
+
+    def _scripted(self, answer: Scripted, now: datetime | None) -> tuple[int, bytes]:
+        if isinstance(answer, Crash):
+            self.dead = True
+            raise answer
+        code, description, retry_after = answer
+        if retry_after is None:
+            return _error(code, description)
+        if now is not None:
+            self.paused_until = now + timedelta(seconds=retry_after)
+        return _flood(timedelta(seconds=retry_after))
 
     def _result(self, endpoint: str, params: dict[str, Any]) -> Any:
         if endpoint == "getMe":
@@ -126,6 +175,30 @@ class RecordingRequest(InProcessRequest):
 
 def _error(code: int, description: str) -> tuple[int, bytes]:
     return code, json.dumps({"ok": False, "error_code": code, "description": description}).encode()
+
+
+def _flood(wait: timedelta) -> tuple[int, bytes]:
+    seconds = max(1, round(wait.total_seconds()))
+    body = {
+        "ok": False,
+        "error_code": 429,
+        "description": f"Too Many Requests: retry after {seconds}",
+        "parameters": {"retry_after": seconds},
+    }
+    return 429, json.dumps(body).encode()
+
+
+def max_in_window(moments: list[Any], window: Any = timedelta(seconds=1)) -> int:
+    """The most moments that fall into any half-open window [t, t + window).
+
+    Datetimes with a timedelta window, or seconds (floats) with a float window.
+    """
+    ordered, most, first = sorted(moments), 0, 0
+    for last, moment in enumerate(ordered):
+        while ordered[first] + window <= moment:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
 
 
 _update_ids = itertools.count(1)

@@ -83,7 +83,22 @@ async def test_start_again_after_registering_shows_the_menu(harness: Harness):
     await _register(harness, "volunteer", "de")
     harness.rec.clear()
     await harness.send("/start", lang="de")
-    assert "mn:language" in harness.rec.last().callback_data
+    assert harness.rec.last().callback_data == ["mn:help", "mn:settings"]  # volunteers: no search
+
+
+async def test_settings_hold_language_notifications_privacy_and_deletion(harness: Harness):
+    await _register(harness, "seeker", "en")
+    await harness.send("/menu")
+    assert harness.rec.last().callback_data == ["mn:mysearch", "mn:help", "mn:settings"]
+    await harness.press("mn:settings")
+    assert harness.rec.last().callback_data == [
+        "mn:language",
+        "nt:show",
+        "mn:privacy",
+        "mn:mydata",
+        "mn:delete",
+        "mn:home",
+    ]
 
 
 async def test_old_consent_button_pressed_again_changes_nothing(harness: Harness):
