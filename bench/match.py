@@ -13,50 +13,31 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.listings import Listing, ListingStatus
 from domain.matching import matching_searches
 from domain.places import Area, City
-from domain.rent_limits import RentLimit, RentLimitTable
 from domain.searches import Search, SearchStatus, Wbs
 from storage.places import load_city
+from tests.listing_setup import FLAT, KDU_2022, NOW
 
-NOW = datetime(2026, 11, 25, tzinfo=UTC)
 ROUNDS = 20
-TABLES = (
-    RentLimitTable(
-        date(2022, 1, 1),
-        tuple(
-            RentLimit(n, area, Decimal(rent))
-            for n, area, rent in ((1, 50, 651), (2, 65, 788), (3, 80, 939), (4, 95, 1095))
-        ),
-        15,
-        Decimal(158),
-    ),
-)
-LISTING = Listing(
-    id=1,
-    carrier_id=1,
-    created_by=1,
-    status=ListingStatus.PUBLISHED,
-    created_at=NOW,
+TABLES = (KDU_2022,)
+# A step-free flat in Kalk that needs no WBS: a common offer, so many searches get far.
+LISTING = replace(
+    FLAT,
     quarter="Kalk",
-    street="Kalker Hauptstraße",
-    house_number="12",
     rooms=Decimal(3),
     area_m2=Decimal(72),
     rent=Decimal(820),
-    heating=Decimal(90),
-    deposit=Decimal(1600),
     available_from=date(2027, 1, 1),
     wbs_required=False,
     step_free=True,
-    landlord_contact="-",
 )
 
 

@@ -38,10 +38,10 @@ from domain.places import Area
 from domain.searches import VISIBLE_TO_CARRIER
 from handlers import callback_data, text_input
 from handlers.callback_data import build_cb, parsed
-from handlers.guards import answer_expired, requires
+from handlers.guards import answer_expired, record_action, requires
 from handlers.start import show_main_menu
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, show
-from storage import accounts, announcements, consents, outbox, searches
+from storage import accounts, announcements, outbox, searches
 
 KIND = "announcement"
 STAFF = frozenset({Role.STAFF})
@@ -333,14 +333,8 @@ async def _send(update: Update, context: BotContext, announcement: Announcement)
                 due_at=now,
                 now=now,
             )
-            await consents.record_audit(
-                db,
-                actor_telegram_id=context.account.telegram_id,
-                action=Action.ANNOUNCE,
-                now=now,
-                carrier_id=context.account.carrier_id,
-                detail=f"announcement={announcement.id} sent={len(ids)}",
-            )
+            detail = f"announcement={announcement.id} sent={len(ids)}"
+            await record_action(db, context, Action.ANNOUNCE, detail)
     if not unchanged:
         note = context.t("This announcement was sent already. Nothing was sent again.")
         await show_main_menu(update, context, note)

@@ -27,7 +27,7 @@ from domain.outbox import Topic
 from domain.searches import DOCUMENT_NAMES, Document, Search, SearchStatus, Wbs
 from handlers import callback_data, listing_texts
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, answer_expired, log_refusal, requires
+from handlers.guards import actor_of, answer_expired, log_refusal, record_action, requires
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, fitting, menu_row, pager_row
 from handlers.ui import show as show_screen
 from storage import accounts, consents, listings, outbox, searches
@@ -55,19 +55,6 @@ async def claimed_listing(
     await log_refusal(update, context, actor, action)
     await answer_expired(update, context)
     return None
-
-
-async def audit(db: Db, context: BotContext, action: Action, detail: str, **subject: int) -> None:
-    actor_id = context.account.telegram_id if context.account else 0
-    await consents.record_audit(
-        db,
-        actor_telegram_id=actor_id,
-        action=action,
-        now=context.now(),
-        carrier_id=context.account.carrier_id if context.account else None,
-        detail=detail,
-        **subject,
-    )
 
 
 def title(context: BotContext, listing: Listing, offer: Offer | None) -> str:
@@ -237,7 +224,7 @@ async def _release(update: Update, context: BotContext, listing: Listing) -> Non
     released = replace(listing, address_released=True)
     async with context.db.transaction() as db:
         await listings.save_listing(db, released, context.now())
-        await audit(db, context, Action.RELEASE_ADDRESS, f"listing={listing.id}")
+        await record_action(db, context, Action.RELEASE_ADDRESS, f"listing={listing.id}")
     note = context.t(
         "Done. Households who are interested see the full address when they open the offer."
     )
@@ -283,18 +270,25 @@ async def _close(
             await listings.save_listing(db, fresh, now)
             await outbox.cancel_by_ref(db, f"listing:{listing.id}", now)
             for recipient in await listings.list_interested(db, listing.id):
-                await outbox.enqueue_message(
-                    db,
-                    user_id=recipient.user_id,
-                    kind=listing_texts.GONE,
-                    topic=Topic.LISTINGS,
-                    params=offer.to_params(),
-                    due_at=now,
-                    dedupe_key=f"listing:{listing.id}:gone:{recipient.user_id}",
-                    now=now,
-                )
-            await audit(db, context, Action.CLOSE_LISTING, f"listing={listing.id} {status}")
+                await _tell(db, recipient.user_id, listing_texts.GONE, offer, now)
+            await record_action(
+                db, context, Action.CLOSE_LISTING, f"listing={listing.id} {status}"
+            )
     await card(update, context, fresh or listing, [])
+
+
+async def _tell(db: Db, user_id: int, kind: str, offer: Offer, now: datetime) -> None:
+    """One message about the listing to one household, at most once of each kind."""
+    await outbox.enqueue_message(
+        db,
+        user_id=user_id,
+        kind=kind,
+        topic=Topic.LISTINGS,
+        params=offer.to_params(),
+        due_at=now,
+        dedupe_key=f"listing:{offer.listing_id}:{kind}:{user_id}",
+        now=now,
+    )
 
 
 # The shortlist ------------------------------------------------------------------------------
@@ -388,7 +382,7 @@ async def _shortlist(
         )
         entries = entries[: len(lines)]
         for recipient, _ in entries:
-            await audit(
+            await record_action(
                 db,
                 context,
                 Action.VIEW_SHORTLIST,
@@ -396,7 +390,7 @@ async def _shortlist(
                 subject_user_id=recipient.user_id,
             )
         if not entries:
-            await audit(db, context, Action.VIEW_SHORTLIST, f"listing={listing.id}")
+            await record_action(db, context, Action.VIEW_SHORTLIST, f"listing={listing.id}")
     hidden = counts.interested - counts.shared
     parts = [header, *lines] if lines else [header, t("No household on the shortlist yet.")]
     if hidden:
@@ -458,17 +452,8 @@ async def on_propose(update: Update, context: BotContext) -> None:
             and await listings.mark_proposed(db, listing.id, user_id, now)
         )
         if proposed and offer is not None:
-            await outbox.enqueue_message(
-                db,
-                user_id=user_id,
-                kind=listing_texts.PROPOSED,
-                topic=Topic.LISTINGS,
-                params=offer.to_params(),
-                due_at=now,
-                dedupe_key=f"listing:{listing.id}:proposed:{user_id}",
-                now=now,
-            )
-            await audit(
+            await _tell(db, user_id, listing_texts.PROPOSED, offer, now)
+            await record_action(
                 db,
                 context,
                 Action.PROPOSE_HOUSEHOLD,

@@ -44,7 +44,7 @@ from domain.outbox import Topic
 from domain.searches import Search, SearchStatus
 from handlers import callback_data, listing_cards, listing_texts, text_input
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, requires
+from handlers.guards import actor_of, record_action, requires
 from handlers.start import show_main_menu
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row
 from handlers.ui import show as show_screen
@@ -432,7 +432,7 @@ async def _publish(update: Update, context: BotContext, listing: Listing) -> Non
                     due_at=now,
                     now=now,
                 )
-            await listing_cards.audit(
+            await record_action(
                 db, context, Action.PUBLISH_LISTING, f"listing={listing.id} sent={len(matched)}"
             )
     if changed or fresh is None:

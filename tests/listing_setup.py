@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from domain.accounts import Account
+from domain.listings import Listing, ListingStatus
 from domain.outbox import Topic
 from domain.places import Area
+from domain.rent_limits import RentLimit, RentLimitTable
 from domain.searches import Document, Search, SearchStatus, Step, Wbs
 from storage import outbox, searches
 from tests.conftest import Harness
@@ -29,7 +31,54 @@ Stufenlos: nein
 Vermieter: Hausverwaltung Rhein, 0221 555123
 Notiz: Balkon, 2. OG"""
 CONTACT = "0221 555123"
-HOUSE_NUMBER = "Mülheimer Str. 12"
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+# The FORM's flat, as read_form stores it.
+FLAT = Listing(
+    id=1,
+    carrier_id=1,
+    created_by=1,
+    status=ListingStatus.DRAFT,
+    created_at=NOW,
+    quarter="Deutz",
+    street="Deutz-Mülheimer Str.",
+    house_number="12",
+    rooms=Decimal(3),
+    area_m2=Decimal(75),
+    rent=Decimal(850),
+    heating=Decimal(90),
+    deposit=Decimal(1700),
+    available_from=date(2026, 12, 1),
+    wbs_required=True,
+    step_free=False,
+    landlord_contact="Hausverwaltung Rhein, 0221 555123",
+    note="Balkon, 2. OG",
+)
+# A household of three the flat fits: what its search says.
+SEARCH_ANSWERS: dict[str, Any] = {
+    "adults": 2,
+    "children": 1,
+    "area": Area(False, frozenset({"Innenstadt"})),
+    "max_rent": Decimal(900),
+    "wbs": Wbs.HAS,
+    "move_in": date(2026, 12, 1),
+    "step_free": False,
+}
+# Köln's reasonable rents from 2022 (migration 003 stores the same).
+KDU_2022 = RentLimitTable(
+    date(2022, 1, 1),
+    tuple(
+        RentLimit(n, area, Decimal(rent))
+        for n, area, rent in (
+            (1, 50, 651),
+            (2, 65, 788),
+            (3, 80, 939),
+            (4, 95, 1095),
+            (5, 110, 1251),
+        )
+    ),
+    15,
+    Decimal(158),
+)
 
 
 async def household(
@@ -49,13 +98,7 @@ async def household(
         search = replace(
             search,
             status=SearchStatus.ACTIVE,
-            adults=2,
-            children=1,
-            area=Area(False, frozenset({"Innenstadt"})),
-            max_rent=Decimal(900),
-            wbs=Wbs.HAS,
-            move_in=date(2026, 12, 1),
-            step_free=False,
+            **SEARCH_ANSWERS,
             carrier="caritas",
             documents={d: d is not Document.SCHUFA for d in Document},
             step=Step.SUMMARY,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.listings import Listing, ListingStatus
+from domain.listings import Listing
 from domain.matching import (
     MOVE_IN_WAIT,
     Matcher,
@@ -20,59 +20,20 @@ from domain.matching import (
     min_rooms,
 )
 from domain.places import Area
-from domain.rent_limits import RentLimit, RentLimitTable
 from domain.searches import Search, SearchStatus, Wbs
 from storage.places import load_city
+from tests.listing_setup import FLAT as LISTED
+from tests.listing_setup import KDU_2022, NOW, SEARCH_ANSWERS
 
 CITY = load_city()
-NOW = datetime(2026, 11, 25, tzinfo=UTC)
-TABLE_2022 = RentLimitTable(
-    date(2022, 1, 1),
-    tuple(
-        RentLimit(n, area, Decimal(rent))
-        for n, area, rent in ((1, 50, 651), (2, 65, 788), (3, 80, 939), (4, 95, 1095))
-    ),
-    15,
-    Decimal(158),
-)
 TABLE_2027 = replace(
-    TABLE_2022,
+    KDU_2022,
     valid_from=date(2027, 1, 1),
-    limits=tuple(replace(limit, rent=limit.rent + 50) for limit in TABLE_2022.limits),
+    limits=tuple(replace(limit, rent=limit.rent + 50) for limit in KDU_2022.limits),
 )
-TABLES = (TABLE_2022, TABLE_2027)
-FLAT = Listing(
-    id=1,
-    carrier_id=1,
-    created_by=1,
-    status=ListingStatus.DRAFT,
-    created_at=NOW,
-    quarter="Deutz",
-    street="Deutz-Mülheimer Str.",
-    house_number="12",
-    rooms=Decimal(3),
-    area_m2=Decimal(75),
-    rent=Decimal(850),
-    heating=Decimal(90),
-    deposit=Decimal(1700),
-    available_from=date(2026, 12, 1),
-    wbs_required=False,
-    step_free=False,
-    landlord_contact="0221 555123",
-)
-HOUSEHOLD = Search(
-    id=1,
-    user_id=1,
-    status=SearchStatus.ACTIVE,
-    created_at=NOW,
-    adults=2,
-    children=1,
-    area=Area(False, frozenset({"Innenstadt"})),
-    max_rent=Decimal(900),
-    wbs=Wbs.NONE,
-    move_in=date(2026, 12, 1),
-    step_free=False,
-)
+TABLES = (KDU_2022, TABLE_2027)
+FLAT = replace(LISTED, wbs_required=False)
+HOUSEHOLD = Search(1, 1, SearchStatus.ACTIVE, NOW, **SEARCH_ANSWERS)
 
 
 # Innenstadt narrowed to Altstadt-Nord: Deutz, also in Innenstadt, is not wanted.
