@@ -54,7 +54,11 @@ async def test_without_an_active_search_interest_is_explained_and_not_stored(har
     await interested(harness, UK, "en")
     reply = harness.rec.last()
     assert reply.endpoint == "sendMessage"  # below the offer, which stays as it was
-    assert "you need an active housing search" in reply.text
+    assert reply.text == harness.t(
+        "uk",
+        "To say you are interested in a flat, you need an active housing search. Register it, "
+        "or resume it if you paused it, in “My housing search”.",
+    )
     assert reply.callback_data == ["mn:mysearch", "mn:home"]
     assert await harness.rows(
         "SELECT answer FROM listing_recipients WHERE user_id = ?", ukrainian.id
@@ -176,4 +180,9 @@ async def test_released_address_and_my_flats(harness: Harness):
     await harness.press("lv:1", user_id=UK)
     assert "Deutz-Mülheimer Str. 12" in harness.rec.last().text
     await harness.press("lm:0", user_id=AR)
-    assert "You have not said yet" in harness.rec.last().text
+    assert harness.rec.last().text == harness.t(
+        "ar",
+        "You have not said yet that you are interested in a flat. When a flat fits your housing "
+        "search, you get a message with the button “I'm interested”.",
+    )
+    assert harness.rec.last().callback_data == ["mn:home"]  # nothing to list
