@@ -502,5 +502,5 @@ class Recipient:
 class AnswerCounts:
     sent_to: int  # households the listing was sent to
     interested: int
-    shared: int  # of the interested, those the carrier may see (the shortlist)
+    shared: int  # of the interested, those whose case the carrier may see (the shortlist)
     proposed: int  # of the interested, proposed to the landlord

@@ -335,7 +335,7 @@ def _entry(context: BotContext, position: int, recipient: Recipient, search: Sea
                 else t("All documents ready.")
             )
         )
-        if search.status is not SearchStatus.ACTIVE:
+        if search.status is SearchStatus.PAUSED:
             lines.append("⏸ " + t("The housing search is paused."))
     if recipient.proposed_at is not None:
         lines.append(
@@ -396,10 +396,8 @@ async def _shortlist(
     if hidden:
         parts.append(
             context.tn(
-                "{n} more household is interested but does not share its case with your "
-                "carrier; it was told how to.",
-                "{n} more households are interested but do not share their case with your "
-                "carrier; they were told how to.",
+                "{n} more household is interested, but your carrier may not see its case.",
+                "{n} more households are interested, but your carrier may not see their case.",
                 hidden,
             ).format(n=context.i18n.number(hidden))
         )

@@ -353,6 +353,17 @@ async def on_cancel(update: Update, context: BotContext) -> None:
     await show_main_menu(update, context, text)
 
 
+async def _listening(context: BotContext, draft: Listing) -> Listing:
+    """The draft, waiting for typed lines and photos again (after /cancel, say): its screens
+    all invite them."""
+    if draft.asking_since is not None:
+        return draft
+    listening = replace(draft, asking_since=context.now())
+    async with context.db.transaction() as db:
+        await listings.save_listing(db, listening, context.now())
+    return listening
+
+
 async def on_draft_button(update: Update, context: BotContext) -> None:
     listing_id, action = parsed(update).args
     wanted = Action.PUBLISH_LISTING if action == "publish" else Action.WRITE_LISTING
@@ -363,6 +374,8 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
         note = context.t("This listing is published already. Nothing was sent again.")
         await listing_cards.card(update, context, listing, [note])
         return
+    if action in ("form", "photos", "nophotos"):
+        listing = await _listening(context, listing)
     if action == "publish":
         await _publish(update, context, listing)
     elif action == "form":
@@ -399,7 +412,7 @@ async def on_preview_language(update: Update, context: BotContext) -> None:
     if listing.status is not ListingStatus.DRAFT or not is_complete(listing):
         await listing_cards.card(update, context, listing, [])
         return
-    await _preview_screen(update, context, listing, locale, [])
+    await _preview_screen(update, context, await _listening(context, listing), locale, [])
 
 
 async def _publish(update: Update, context: BotContext, listing: Listing) -> None:
@@ -409,15 +422,16 @@ async def _publish(update: Update, context: BotContext, listing: Listing) -> Non
         await _form_screen(update, context, listing, [])
         return
     now = context.now()
+    offer = await listing_texts.offer_for(context.db, context, listing)
+    assert offer is not None  # complete
     matched = [search.user_id for search in await _matching_households(context, listing)]
+    published = replace(
+        listing, status=ListingStatus.PUBLISHED, published_at=now, asking_since=None
+    )
     async with context.db.transaction() as db:
         fresh = await listings.get_listing(db, listing.id)
         changed = fresh != listing  # published meanwhile, or changed on another device
-        offer = await listing_texts.offer_for(db, context, listing)
-        if not changed and offer is not None:
-            published = replace(
-                listing, status=ListingStatus.PUBLISHED, published_at=now, asking_since=None
-            )
+        if not changed:
             await listings.save_listing(db, published, now)
             await listings.add_recipients(db, listing.id, matched)
             if matched:
@@ -435,7 +449,7 @@ async def _publish(update: Update, context: BotContext, listing: Listing) -> Non
             await record_action(
                 db, context, Action.PUBLISH_LISTING, f"listing={listing.id} sent={len(matched)}"
             )
-    if changed or fresh is None:
+    if changed:  # the card shows where it stands now
         await listing_cards.card(update, context, fresh or listing, [])
         return
     note = "📣 " + context.tn(

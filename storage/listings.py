@@ -11,6 +11,7 @@ from decimal import Decimal
 import aiosqlite
 
 from domain.listings import Answer, AnswerCounts, Listing, ListingStatus, Recipient
+from domain.searches import VISIBLE_TO_CARRIER
 from storage.db import Db, from_db, to_db
 from storage.searches import from_cents, to_cents
 
@@ -196,6 +197,7 @@ async def add_recipients(db: Db, listing_id: int, user_ids: Iterable[int]) -> No
     )
 
 
+_VISIBLE = tuple(status.value for status in VISIBLE_TO_CARRIER)  # two statuses
 _RECIPIENT_COLUMNS = """
     SELECT r.listing_id, r.user_id, r.answer, r.answered_at, r.proposed_at, u.case_number
     FROM listing_recipients r JOIN users u ON u.id = r.user_id
@@ -254,13 +256,14 @@ async def mark_proposed(db: Db, listing_id: int, user_id: int, now: datetime) ->
 async def list_shortlist(
     db: Db, listing_id: int, carrier_id: int, offset: int, limit: int
 ) -> list[Recipient]:
-    """Interested households that let the carrier see their case, in the order they said so;
-    staff record each read in the audit log where they call this."""
+    """Interested households whose case the carrier may see (consent, and a search that is
+    active or paused), in the order they said so; staff record each read in the audit log."""
     rows = await db.conn.execute_fetchall(
         _RECIPIENT_COLUMNS + " JOIN carrier_consents c ON c.user_id = r.user_id"
-        " AND c.carrier_id = ? WHERE r.listing_id = ? AND r.answer = 'interested'"
+        " AND c.carrier_id = ? JOIN searches s ON s.user_id = r.user_id AND s.status IN (?, ?)"
+        " WHERE r.listing_id = ? AND r.answer = 'interested'"
         " ORDER BY r.answered_at, r.user_id LIMIT ? OFFSET ?",
-        (carrier_id, listing_id, limit, offset),
+        (carrier_id, *_VISIBLE, listing_id, limit, offset),
     )
     return [_recipient(row) for row in rows]
 
@@ -268,10 +271,11 @@ async def list_shortlist(
 async def count_answers(db: Db, listing_id: int, carrier_id: int) -> AnswerCounts:
     [row] = await db.conn.execute_fetchall(
         "SELECT count(*), count(*) FILTER (WHERE r.answer = 'interested'),"
-        " count(c.user_id) FILTER (WHERE r.answer = 'interested'),"
+        " count(c.user_id) FILTER (WHERE r.answer = 'interested' AND s.status IN (?, ?)),"
         " count(*) FILTER (WHERE r.answer = 'interested' AND r.proposed_at IS NOT NULL)"
         " FROM listing_recipients r LEFT JOIN carrier_consents c ON c.user_id = r.user_id"
-        " AND c.carrier_id = ? WHERE r.listing_id = ?",
-        (carrier_id, listing_id),
+        " AND c.carrier_id = ? LEFT JOIN searches s ON s.user_id = r.user_id"
+        " WHERE r.listing_id = ?",
+        (*_VISIBLE, carrier_id, listing_id),
     )
     return AnswerCounts(row[0], row[1], row[2], row[3])

@@ -97,7 +97,7 @@ async def test_the_shortlist_shows_consenting_households_in_the_order_of_interes
     assert hidden.case_number not in shortlist
     assert "3 persons, up to €900.00 a month, WBS: has one" in shortlist
     assert "Missing documents: SCHUFA-Auskunft" in shortlist
-    assert "1 more household is interested but does not share its case" in shortlist
+    assert "1 more household is interested, but your carrier may not see its case." in shortlist
     assert str(UK) not in shortlist and "Olena" not in shortlist  # no Telegram ids, no names
     views = [row for row in await audit(harness) if row[2] == "shortlist.view"]
     assert [(row[3], row[4]) for row in views] == [
