@@ -105,6 +105,13 @@ async def test_the_shortlist_shows_consenting_households_in_the_order_of_interes
         (ukrainian.id, "listing=1"),
     ]
     assert harness.rec.last().callback_data[:2] == [f"pn:1:{arabic.id}", f"pn:1:{ukrainian.id}"]
+    async with harness.db.transaction() as db:  # a household that withdrew its search
+        await db.conn.execute(
+            "UPDATE searches SET status = 'withdrawn' WHERE user_id = ?", (arabic.id,)
+        )
+    await harness.press("lq:1:0", user_id=CASEWORKER)
+    assert arabic.case_number not in harness.rec.last().text
+    assert "2 more households are interested" in harness.rec.last().text
 
 
 async def test_a_household_can_share_its_case_from_the_offer(harness: Harness):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.places import Area
 from tests.conftest import Harness
 from tests.fakes import Call
@@ -165,3 +167,24 @@ async def test_discarding_a_draft_deletes_it(harness: Harness):
     assert await harness.rows("SELECT id FROM listings") == []
     await harness.press(f"ld:{listing_id}:drop", user_id=CASEWORKER)  # an old button
     assert expired_alert(harness)
+
+
+async def test_offers_published_at_night_wait_for_the_morning(harness: Harness):
+    await team_and_households(harness)
+    harness.clock.moment = harness.clock.moment.replace(hour=22)  # 23:00 in Köln
+    await type_listing(harness, FORM.replace("1.12.2026", "sofort"))
+    await harness.press("ld:1:publish", user_id=CASEWORKER)
+    await harness.deliver()
+    assert offers(harness) == []
+    harness.clock.advance(timedelta(hours=9))  # 08:00 in Köln
+    await harness.deliver()
+    assert {c.params["chat_id"] for c in offers(harness)} == {201, 202}
+
+
+async def test_after_cancel_the_photo_button_listens_for_photos_again(harness: Harness):
+    await make_team(harness)
+    listing_id = await type_listing(harness)
+    await harness.send("/cancel", user_id=CASEWORKER)
+    await harness.press(f"ld:{listing_id}:photos", user_id=CASEWORKER)
+    await harness.send(user_id=CASEWORKER, **PHOTO)
+    assert "Photo saved." in harness.rec.last().text
