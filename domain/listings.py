@@ -229,9 +229,9 @@ def _read_value(item: Item, value: str, city: City, today: date) -> dict[str, An
         case Item.RENT:
             return _read_rent(value)
         case Item.HEATING:
-            return _money(read_amount_or_zero(value, MAX_RENT), "heating")
+            return _money(_amount_or_zero(value, MAX_RENT), "heating")
         case Item.DEPOSIT:
-            return _money(read_amount_or_zero(value, MAX_DEPOSIT), "deposit")
+            return _money(_amount_or_zero(value, MAX_DEPOSIT), "deposit")
         case Item.AVAILABLE:
             return _read_available(value, today)
         case Item.WBS:
@@ -278,7 +278,7 @@ def _read_rooms(value: str) -> dict[str, Any] | FormProblem:
         return FormProblem.TOO_LARGE
     if rooms % HALF:
         return FormProblem.NOT_HALF_ROOMS
-    return {"rooms": rooms.normalize() if rooms % 1 else rooms.to_integral_value()}
+    return {"rooms": _plain(rooms)}
 
 
 def _read_area(value: str) -> dict[str, Any] | FormProblem:
@@ -289,7 +289,12 @@ def _read_area(value: str) -> dict[str, Any] | FormProblem:
         return FormProblem.TOO_SMALL
     if area > MAX_AREA_M2:
         return FormProblem.TOO_LARGE
-    return {"area_m2": area.normalize() if area % 1 else area.to_integral_value()}
+    return {"area_m2": _plain(area)}
+
+
+def _plain(value: Decimal) -> Decimal:
+    """2.50 → 2.5 and 75.0 → 75, so the same number always reads and compares the same."""
+    return value.normalize() if value % 1 else value.to_integral_value()
 
 
 def _read_rent(value: str) -> dict[str, Any] | FormProblem:
@@ -299,7 +304,7 @@ def _read_rent(value: str) -> dict[str, Any] | FormProblem:
     return _money(read_amount(_RENT_WORDS.sub(" ", lowered), Decimal(0), MAX_RENT), "rent")
 
 
-def read_amount_or_zero(value: str, high: Decimal) -> Decimal | Problem:
+def _amount_or_zero(value: str, high: Decimal) -> Decimal | Problem:
     """An amount that may be nothing ("0", "keine"): heating paid directly, no deposit."""
     if place_key(value) in _NONE or parse_number(value) == 0:
         return Decimal(0)
