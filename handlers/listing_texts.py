@@ -102,9 +102,13 @@ def offer_text(tr: Translator, offer: Offer) -> str:
         lines += [
             "",
             "📝 " + t("Note from the landlord, in German:"),
-            "<i>" + tr.isolate(html.escape(offer.note)) + "</i>",
+            # Each line isolated on its own: a line break ends a bidi isolate.
+            "<i>"
+            + "\n".join(tr.isolate(html.escape(line)) for line in offer.note.splitlines())
+            + "</i>",
         ]
     if offer.photos:
+        lines += [""] if offer.note else []
         lines.append(
             "📷 "
             + tr.ngettext(
