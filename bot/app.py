@@ -14,12 +14,16 @@ from bot.delivery import Sender
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from handlers import (
+    announce,
     audit,
     cases,
     commands,
     errors,
     fallback,
     invites,
+    listing_cards,
+    listing_offers,
+    listings,
     locale,
     menu,
     notifications,
@@ -42,6 +46,10 @@ HANDLER_MODULES = (  # order matters, change it only here
     audit,  # /audit for coordinators and admins
     rent_limits,  # /rentlimits: staff read and add the KdU tables
     search,  # the housing search: registration chat and /mysearch
+    listings,  # /listing: staff type a flat listing and publish it
+    listing_cards,  # /listings: a carrier's listings, shortlists, let or withdrawn
+    listing_offers,  # flat offers for households: interest, photos, their flats
+    announce,  # /announce: staff message many people at once
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
     notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons

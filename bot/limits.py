@@ -9,6 +9,7 @@ from telegram.constants import (
     CallbackQueryLimit,
     FileSizeLimit,
     InlineKeyboardButtonLimit,
+    MediaGroupLimit,
     MessageLimit,
     PollingLimit,
 )
@@ -24,6 +25,7 @@ MAX_COMMAND_DESCRIPTION = int(BotCommandLimit.MAX_DESCRIPTION)  # 256 characters
 MAX_FILE_UPLOAD = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB a bot may send
 MAX_UPDATES_PER_POLL = int(PollingLimit.MAX_LIMIT)  # 100 updates per getUpdates
 MAX_DEEP_LINK_PAYLOAD = int(MessageLimit.DEEP_LINK_LENGTH)  # 64 characters of [A-Za-z0-9_-]
+MAX_ALBUM = int(MediaGroupLimit.MAX_MEDIA_LENGTH)  # 10 photos in one message
 
 # Not in telegram.constants: documented in the Bot API FAQ and PTB's "Avoiding flood limits".
 MESSAGES_PER_SECOND = 30  # across all chats
@@ -37,6 +39,9 @@ CONSENT_REQUEST_INTERVAL = timedelta(days=7)  # a carrier asks the same seeker a
 AUDIT_PAGE_SIZE = 20  # audit entries per /audit message (fewer if they would not fit)
 TEAM_PAGE_SIZE = 10  # staff per /team message, each with a remove button
 MYDATA_ACCESS_ENTRIES = 20  # the latest staff accesses listed in a seeker's /mydata
+MAX_LISTING_PHOTOS = MAX_ALBUM  # a household sees them all in one album
+LISTINGS_PAGE_SIZE = 10  # listings per "My listings" message, for staff and households
+SHORTLIST_PAGE_SIZE = 8  # households per shortlist message (fewer if they would not fit)
 
 # The outbox sender (bot/delivery.py).
 # A request reaches Telegram a little after the sender starts it, and a busy machine can

@@ -28,6 +28,13 @@ class Action(StrEnum):
     REMOVE_STAFF = "staff.remove"
     SET_CONTACT = "carrier.contact"
     VIEW_AUDIT = "audit.view"
+    WRITE_LISTING = "listing.write"  # type, change or discard a draft; list the listings
+    PUBLISH_LISTING = "listing.publish"
+    RELEASE_ADDRESS = "listing.address"  # show households the house number
+    CLOSE_LISTING = "listing.close"  # let or withdrawn
+    VIEW_SHORTLIST = "shortlist.view"
+    PROPOSE_HOUSEHOLD = "shortlist.propose"  # to the landlord
+    ANNOUNCE = "announce.send"
 
 
 DENIED_PREFIX = "denied."
@@ -86,4 +93,17 @@ def may(
             return actor.is_admin
         case Action.INVITE_STAFF | Action.LIST_STAFF | Action.REMOVE_STAFF | Action.VIEW_AUDIT:
             return administers(actor, carrier_id)
+        case (
+            Action.WRITE_LISTING
+            | Action.PUBLISH_LISTING
+            | Action.RELEASE_ADDRESS
+            | Action.CLOSE_LISTING
+            | Action.VIEW_SHORTLIST
+        ):
+            # A carrier's listings are its own staff's business, admins' included.
+            return actor.is_staff and carrier_id == actor.carrier_id
+        case Action.PROPOSE_HOUSEHOLD:
+            return actor.is_staff and carrier_id == actor.carrier_id and consented
+        case Action.ANNOUNCE:
+            return actor.is_admin or actor.is_staff
     assert_never(action)

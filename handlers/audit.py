@@ -32,6 +32,13 @@ _LABELS = {
     Action.REMOVE_STAFF: N_("remove a staff member"),
     Action.SET_CONTACT: N_("set a carrier's contact"),
     Action.VIEW_AUDIT: N_("read the audit log"),
+    Action.WRITE_LISTING: N_("type a flat listing"),
+    Action.PUBLISH_LISTING: N_("publish a flat listing"),
+    Action.RELEASE_ADDRESS: N_("show households a flat's address"),
+    Action.CLOSE_LISTING: N_("close a flat listing"),
+    Action.VIEW_SHORTLIST: N_("view the shortlist of a flat"),
+    Action.PROPOSE_HOUSEHOLD: N_("propose a household to a landlord"),
+    Action.ANNOUNCE: N_("send an announcement"),
 }
 
 

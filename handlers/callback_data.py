@@ -48,6 +48,25 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "hs": re.compile(rf"hs:({_ID}):([a-z_]{{1,16}}):([a-z0-9_-]{{1,16}})"),
     "nt": re.compile(r"nt:(show)"),  # show the notification settings
     "ns": re.compile(rf"ns:({_TOPIC}):(on|off)"),  # turn a topic on or off
+    # Flat listings for staff; ids are claims, checked against the presser's carrier.
+    "ln": re.compile(r"ln:(new)"),  # type a new listing, or continue the draft
+    "ld": re.compile(rf"ld:({_ID}):(publish|form|photos|nophotos|discard|drop)"),  # the draft
+    "lw": re.compile(rf"lw:({_ID}):({_LOCALE})"),  # preview the draft in this language
+    "lo": re.compile(rf"lo:({_ID})"),  # the carrier's listings from this offset
+    "ls": re.compile(rf"ls:({_ID}):(show|release|let|withdraw|letyes|withdrawyes)"),
+    "lq": re.compile(rf"lq:({_ID}):({_ID})"),  # a listing's shortlist from this offset
+    "pn": re.compile(rf"pn:({_ID}):({_ID})"),  # propose this household (users.id) to the landlord
+    # Flat offers for households; valid only for the households the listing was sent to.
+    "li": re.compile(rf"li:({_ID}):(yes|no)"),  # interested or not
+    "lp": re.compile(rf"lp:({_ID})"),  # the photos
+    "lv": re.compile(rf"lv:({_ID})"),  # the offer again
+    "lm": re.compile(rf"lm:({_ID})"),  # the flats I am interested in, from this offset
+    "ps": re.compile(rf"ps:({_ID})"),  # share my search with the carrier of this listing
+    # Announcements: start one; then announcement id, action, value.
+    "po": re.compile(r"po:(new)"),
+    "pa": re.compile(
+        rf"pa:({_ID}):(audience|district|language|back|text|send|yes|drop):([a-z0-9]{{1,12}})"
+    ),
 }
 
 

@@ -29,7 +29,12 @@ STAFF_COMMANDS = (
     ("staff", N_("Staff menu")),
     ("rentlimits", N_("Rent limits (KdU): show or add")),
 )
-CASEWORKER_COMMANDS = (("find", N_("Look up a case by its case number")),)
+CASEWORKER_COMMANDS = (
+    ("find", N_("Look up a case by its case number")),
+    ("listing", N_("Type a new flat listing")),
+    ("listings", N_("Your carrier's flat listings")),
+    ("announce", N_("Send an announcement to many people")),
+)
 COORDINATOR_COMMANDS = (
     ("invite", N_("Invite a new staff member")),
     ("team", N_("List and remove staff")),

@@ -19,10 +19,17 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def on_other_message(update: Update, context: BotContext) -> None:
-    intro = context.t(
-        "I can only read text and buttons. Please do not send photos or documents: "
-        "we never need copies of your papers."
-    )
+    if context.account is not None and context.account.is_staff:
+        # Staff send photos of flats: those belong to the listing being typed.
+        intro = context.t(
+            "I can only read text and buttons here. Photos of a flat go into a listing: "
+            "open it with /listing, then send them."
+        )
+    else:
+        intro = context.t(
+            "I can only read text and buttons. Please do not send photos or documents: "
+            "we never need copies of your papers."
+        )
     await show_main_menu(update, context, intro)
 
 

@@ -50,6 +50,23 @@ async def record_refusal(
     )
 
 
+async def record_action(
+    db: Db, context: BotContext, action: Action, detail: str, subject_user_id: int | None = None
+) -> None:
+    """Inside the transaction of the staff action it records: who, for which carrier, what."""
+    account = context.account
+    assert account is not None  # staff and admins have an account once they act
+    await consents.record_audit(
+        db,
+        actor_telegram_id=account.telegram_id,
+        action=action,
+        now=context.now(),
+        carrier_id=account.carrier_id,
+        subject_user_id=subject_user_id,
+        detail=detail,
+    )
+
+
 async def log_refusal(update: Update, context: BotContext, actor: Actor, action: Action) -> None:
     async with context.db.transaction() as db:
         await record_refusal(db, context, actor, action, what_was_tried(update))

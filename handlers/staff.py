@@ -66,6 +66,13 @@ async def on_staff(update: Update, context: BotContext) -> None:
                 "otherwise you can ask them through the bot."
             )
         )
+        paragraphs.append(
+            t(
+                "Flats: /listing types a new listing and sends it to the households it fits; "
+                "/listings shows your carrier's listings and who is interested. /announce "
+                "sends a message to many people at once."
+            )
+        )
     else:
         paragraphs.append(t("You are an admin and not staff of a carrier."))
     if administers(actor, actor.carrier_id):

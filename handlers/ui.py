@@ -32,14 +32,23 @@ def menu_row_in(tr: Translator) -> list[InlineKeyboardButton]:
 
 
 def pager_row(
-    context: BotContext, prefix: str, offset: int, page_size: int, *, shown: int, more: bool
+    context: BotContext,
+    prefix: str,
+    offset: int,
+    page_size: int,
+    *,
+    shown: int,
+    more: bool,
+    before: tuple[str | int, ...] = (),
 ) -> list[InlineKeyboardButton]:
-    """« Previous / Next » for lists shown `page_size` at a time from `offset`."""
+    """« Previous / Next » for lists shown `page_size` at a time from `offset`; `before` are
+    the callback arguments ahead of the offset (e.g. the id of the list's owner)."""
     row = []
     if offset > 0:
-        row.append(button("« " + context.t("Previous"), prefix, max(0, offset - page_size)))
+        previous = max(0, offset - page_size)
+        row.append(button("« " + context.t("Previous"), prefix, *before, previous))
     if more:
-        row.append(button(context.t("Next") + " »", prefix, offset + shown))
+        row.append(button(context.t("Next") + " »", prefix, *before, offset + shown))
     return row
 
 

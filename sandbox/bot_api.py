@@ -195,6 +195,7 @@ class BotApi:
             "answerCallbackQuery": self._answer_callback_query,
             "sendDocument": self._send_document,
             "sendPhoto": self._send_photo,
+            "sendMediaGroup": self._send_media_group,
             "setMyCommands": self._set_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "getMyCommands": self._get_my_commands,
@@ -298,6 +299,21 @@ class BotApi:
 
     async def _send_photo(self, params: dict[str, Any]) -> Any:
         return await self._send_file(params, "photo")
+
+    async def _send_media_group(self, params: dict[str, Any]) -> Any:
+        """An album: one message per photo, the caption on the first, as Telegram shows it."""
+        chat = self._chat(params)
+        sent = []
+        for item in params["media"]:
+            message = self._new_message(
+                from_bot=True,
+                body=str(item.get("caption") or ""),
+                html=item.get("parse_mode") == "HTML",
+                file=self._file({**params, "photo": item["media"]}, "photo"),
+                file_kind="photo",
+            )
+            sent.append(await self._post(chat, message, {}))
+        return sent
 
     def _file(self, params: dict[str, Any], kind: str) -> StoredFile:
         value = params.get(kind)

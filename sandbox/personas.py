@@ -40,6 +40,15 @@ class Persona:
 
 
 ADMIN = Persona("admin", 7100009, "Katrin", "de", "admin (coordinator)")
+CARITAS_STAFF = Persona(
+    "staff-caritas",
+    7100007,
+    "Miriam",
+    "de",
+    "coordinator at Caritas",
+    carrier="caritas",
+    staff_role=StaffRole.COORDINATOR,
+)
 PERSONAS = (
     Persona("seeker-uk", 7100001, "Olena", "uk", "seeker"),
     Persona("seeker-ar", 7100002, "Ahmad", "ar", "seeker"),
@@ -47,15 +56,7 @@ PERSONAS = (
     Persona("seeker-ru", 7100004, "Dmitri", "ru", "seeker"),
     Persona("seeker-tr", 7100005, "Ayşe", "tr", "seeker"),
     Persona("volunteer-de", 7100006, "Jana", "de", "volunteer"),
-    Persona(
-        "staff-caritas",
-        7100007,
-        "Miriam",
-        "de",
-        "coordinator at Caritas",
-        carrier="caritas",
-        staff_role=StaffRole.COORDINATOR,
-    ),
+    CARITAS_STAFF,
     Persona("staff-drk", 7100008, "Tobias", "de", "staff of DRK", carrier="drk"),
     ADMIN,
 )

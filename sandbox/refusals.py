@@ -102,7 +102,8 @@ def validate(endpoint: str, params: dict[str, Any]) -> list[str]:
             problems.append("message text is empty")
         if len(text) > MAX_TEXT_LENGTH:
             problems.append("message is too long")
-    if "caption" in params and len(str(params["caption"])) > MAX_CAPTION_LENGTH:
+    captions = [params, *(item for item in params.get("media") or [] if isinstance(item, dict))]
+    if any(len(str(item.get("caption") or "")) > MAX_CAPTION_LENGTH for item in captions):
         problems.append("message caption is too long")
     if params.get("parse_mode") == "HTML":
         problems += html_errors(str(params.get("text") or params.get("caption") or ""))

@@ -8,12 +8,15 @@ to SEED_STEPS.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from bot.context import BotApp
-from sandbox.personas import ADMIN, PERSONAS
-from storage import accounts
+from domain.listings import read_form
+from sandbox.personas import ADMIN, CARITAS_STAFF, PERSONAS
+from storage import accounts, listings
 from storage.db import Db
+from storage.places import load_city
 
 SeedStep = Callable[[Db, datetime], Awaitable[None]]
 
@@ -33,7 +36,35 @@ async def make_staff_personas(db: Db, now: datetime) -> None:
             )
 
 
-SEED_STEPS: tuple[SeedStep, ...] = (make_staff_personas,)
+# A flat as a landlord might offer it, in the staff's form (see domain/listings.py).
+DEMO_LISTING = """Stadtteil: Kalk
+Adresse: Kalker Hauptstraße 112
+Zimmer: 3
+Wohnfläche: 74
+Kaltmiete: 890
+Heizkosten: 95
+Kaution: 1.780
+Frei ab: sofort
+WBS: nein
+Stufenlos: ja
+Vermieter: Wohnungsbau Rechtsrhein GmbH, Frau Berger, 0221 4711
+Notiz: 2. OG mit Aufzug, Balkon, Einbauküche. Besichtigung nach Absprache."""
+
+
+async def demo_listing(db: Db, now: datetime) -> None:
+    """A complete draft for the Caritas persona: /listing shows its preview at once, and
+    publishing sends it to the sandbox households whose search it fits. Only while that
+    persona has no listing at all, so a published or discarded demo is not made again."""
+    staff = await accounts.get_account(db, CARITAS_STAFF.user_id)
+    assert staff is not None and staff.carrier_id is not None  # made by the step before
+    if await listings.list_listings(db, staff.carrier_id, staff.id, 0, 1):
+        return
+    draft = await listings.create_draft(db, staff.carrier_id, staff.id, now)
+    reading = read_form(draft, DEMO_LISTING, load_city(), now.date())
+    await listings.save_listing(db, replace(reading.listing, asking_since=None), now)
+
+
+SEED_STEPS: tuple[SeedStep, ...] = (make_staff_personas, demo_listing)
 
 
 async def seed(app: BotApp) -> None:

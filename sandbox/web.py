@@ -20,7 +20,7 @@ JSON_FIELDS = frozenset(
     {
         "reply_markup", "commands", "scope", "entities", "caption_entities", "allowed_updates",
         "link_preview_options", "reply_parameters", "show_alert", "disable_notification",
-        "protect_content", "drop_pending_updates",
+        "protect_content", "drop_pending_updates", "media",
     }
 )  # fmt: skip
 # Files the page may show inline; anything else is only downloaded.

@@ -196,3 +196,12 @@ async def list_searches_for_carrier(db: Db, carrier_id: int) -> list[Search]:
     ) as cur:
         rows = await cur.fetchall()
     return await _searches(db, rows)
+
+
+async def list_searches_with_status(db: Db, statuses: Iterable[SearchStatus]) -> list[Search]:
+    """Every search in one of `statuses`, e.g. the active ones a listing is matched against."""
+    rows = await db.conn.execute_fetchall(
+        _COLUMNS + " WHERE instr(?, ',' || s.status || ',') > 0 ORDER BY s.id",
+        ("," + ",".join(status.value for status in statuses) + ",",),
+    )
+    return await _searches(db, rows)

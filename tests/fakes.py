@@ -145,18 +145,22 @@ class RecordingRequest(InProcessRequest):
             return BOT_USER
         if endpoint == "getUpdates":
             return []
+        if endpoint == "sendMediaGroup":
+            return [self._message(params) for _ in params.get("media", [])]
         if endpoint.startswith(("send", "edit")):
-            chat_id = params.get("chat_id", 1)
-            message = {
-                "message_id": params.get("message_id") or next(self._ids),
-                "date": int(datetime.now(UTC).timestamp()),
-                "chat": {"id": chat_id, "type": "private"},
-                "from": BOT_USER,
-            }
-            if "text" in params:
-                message["text"] = params["text"]
-            return message
+            return self._message(params)
         return True
+
+    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = {
+            "message_id": params.get("message_id") or next(self._ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": params.get("chat_id", 1), "type": "private"},
+            "from": BOT_USER,
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        return message
 
     # What tests read.
     def sent(self) -> list[Call]:

@@ -26,7 +26,7 @@ from telegram.error import BadRequest
 import bot.__main__
 from bot.limits import MAX_CALLBACK_DATA, MAX_TEXT_LENGTH
 from bot.settings import has_token
-from sandbox.bot_api import SANDBOX_TOKEN, BotApi, ChatMessage
+from sandbox.bot_api import SANDBOX_TOKEN, BotApi, ChatMessage, Upload
 from sandbox.personas import ADMIN, PERSONAS
 from sandbox.refusals import html_errors, html_to_text
 from sandbox.run import Sandbox, running_sandbox, serving
@@ -255,6 +255,26 @@ async def test_staff_personas_are_staff_and_the_admin_persona_is_admin(sandbox: 
     assert sandbox.api.refused == []
 
 
+async def test_the_caritas_persona_finds_a_demo_listing_ready_to_publish(sandbox: Sandbox):
+    await sandbox.api.user_sends(CARITAS.telegram_user(), "/listing")
+    assert await sandbox.api.wait_for(
+        lambda: "ld:1:publish" in last_buttons(sandbox.api, CARITAS.user_id), WAIT
+    )
+    assert "Kalk" in bot_messages(sandbox.api, CARITAS.user_id)[-1].body
+    assert sandbox.api.refused == []
+
+
+async def test_the_stand_in_sends_an_album_of_stored_photos(sandbox: Sandbox):
+    stored = sandbox.api.store_file(Upload("flat.png", "image/png", b"\x89PNG"))
+    album = [
+        {"type": "photo", "media": stored.file_id, "caption": "Kalk"},
+        {"type": "photo", "media": stored.file_id},
+    ]
+    sent = await sandbox.api.call("sendMediaGroup", {"chat_id": CARITAS.user_id, "media": album})
+    assert [message["caption"] for message in sent[:1]] == ["Kalk"]
+    assert all("photo" in message for message in sent) and len(sent) == 2
+
+
 async def test_the_sandbox_database_survives_a_restart_and_seeding_twice(tmp_path: Path):
     database = tmp_path / "sandbox.sqlite3"
     user_id = SEEKER_UK.user_id
@@ -270,6 +290,7 @@ async def test_the_sandbox_database_survives_a_restart_and_seeding_twice(tmp_pat
         assert sorted(await rows(second, staff)) == [(CARITAS.user_id,), (DRK.user_id,)]
         seeker = "SELECT role, locale FROM users WHERE telegram_id = ?"
         assert await rows(second, seeker, user_id) == [("seeker", "uk")]
+        assert await rows(second, "SELECT quarter, status FROM listings") == [("Kalk", "draft")]
     assert first.api.refused == second.api.refused == []
 
 

@@ -89,7 +89,7 @@ async def test_start_again_after_registering_shows_the_menu(harness: Harness):
 async def test_settings_hold_language_notifications_privacy_and_deletion(harness: Harness):
     await _register(harness, "seeker", "en")
     await harness.send("/menu")
-    assert harness.rec.last().callback_data == ["mn:mysearch", "mn:help", "mn:settings"]
+    assert harness.rec.last().callback_data == ["mn:mysearch", "lm:0", "mn:help", "mn:settings"]
     await harness.press("mn:settings")
     assert harness.rec.last().callback_data == [
         "mn:language",
