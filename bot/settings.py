@@ -103,6 +103,7 @@ def parse_port(value: str, variable: str, *, allow_any: bool = False) -> int:
     lowest = 0 if allow_any else 1
     if not value.isascii() or not value.isdigit() or not lowest <= int(value) < 65536:
         raise SettingsError(f"{variable} must be a TCP port number, got {value!r}")
+    return int(value)
 
 
 def _quiet_hours(value: str) -> QuietHours | None:
@@ -111,5 +112,3 @@ def _quiet_hours(value: str) -> QuietHours | None:
     except ValueError:
         message = f"QUIET_HOURS must look like 21:00-08:00 (local time) or off, got {value!r}"
         raise SettingsError(message) from None
-
-    return int(value)

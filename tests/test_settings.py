@@ -28,6 +28,12 @@ def test_a_local_bot_api_server_is_honoured():
     assert settings.telegram_file_url == "http://127.0.0.1:8081/file/bot"
 
 
+def test_port_and_webhook_are_read():
+    settings = Settings.from_env({**BASE, "PORT": "8080", "WEBHOOK_URL": "https://x.example/h"})
+    assert settings.port == 8080 and settings.webhook_url == "https://x.example/h"
+    assert Settings.from_env(BASE).port == 8443
+
+
 def test_admin_ids_are_parsed():
     settings = Settings.from_env({**BASE, "ADMIN_IDS": " 12, 34 ,,"})
     assert settings.admin_ids == frozenset({12, 34})
