@@ -15,6 +15,7 @@ from bot.i18n import Catalogs
 from bot.settings import Settings
 from handlers import (
     audit,
+    bookings,
     cases,
     commands,
     errors,
@@ -25,6 +26,7 @@ from handlers import (
     notifications,
     rent_limits,
     search,
+    slots,
     staff,
     start,
     text_input,
@@ -42,6 +44,8 @@ HANDLER_MODULES = (  # order matters, change it only here
     audit,  # /audit for coordinators and admins
     rent_limits,  # /rentlimits: staff read and add the KdU tables
     search,  # the housing search: registration chat and /mysearch
+    bookings,  # /book, /appointments: consultation hours for seekers and volunteers
+    slots,  # /slots: staff create consultation hours and see who booked
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
     notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons

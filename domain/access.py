@@ -28,6 +28,13 @@ class Action(StrEnum):
     REMOVE_STAFF = "staff.remove"
     SET_CONTACT = "carrier.contact"
     VIEW_AUDIT = "audit.view"
+    # Consultation hours: only for staff of the carrier that holds them.
+    CREATE_SLOTS = "slots.create"
+    CHANGE_SLOT = "slots.change"
+    CANCEL_SLOT = "slots.cancel"
+    VIEW_BOOKINGS = "bookings.view"
+    MARK_ATTENDANCE = "bookings.attendance"
+    EXPORT_BOOKINGS = "bookings.export"
 
 
 DENIED_PREFIX = "denied."
@@ -86,4 +93,13 @@ def may(
             return actor.is_admin
         case Action.INVITE_STAFF | Action.LIST_STAFF | Action.REMOVE_STAFF | Action.VIEW_AUDIT:
             return administers(actor, carrier_id)
+        case (
+            Action.CREATE_SLOTS
+            | Action.CHANGE_SLOT
+            | Action.CANCEL_SLOT
+            | Action.VIEW_BOOKINGS
+            | Action.MARK_ATTENDANCE
+            | Action.EXPORT_BOOKINGS
+        ):
+            return actor.is_staff and carrier_id == actor.carrier_id
     assert_never(action)

@@ -32,6 +32,12 @@ _LABELS = {
     Action.REMOVE_STAFF: N_("remove a staff member"),
     Action.SET_CONTACT: N_("set a carrier's contact"),
     Action.VIEW_AUDIT: N_("read the audit log"),
+    Action.CREATE_SLOTS: N_("create consultation hours"),
+    Action.CHANGE_SLOT: N_("change consultation hours"),
+    Action.CANCEL_SLOT: N_("cancel consultation hours"),
+    Action.VIEW_BOOKINGS: N_("see who booked"),
+    Action.MARK_ATTENDANCE: N_("mark attendance"),
+    Action.EXPORT_BOOKINGS: N_("export a day's bookings"),
 }
 
 
