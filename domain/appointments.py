@@ -251,10 +251,12 @@ def cancel(booking: Booking) -> Booking | Refusal:
 
 
 def take_offer(booking: Booking, now: datetime) -> Booking | Refusal:
+    if booking.status is BookingStatus.EXPIRED or (
+        booking.status is BookingStatus.OFFERED and not booking.holds_place(now)
+    ):
+        return Refusal.OFFER_GONE
     if booking.status is not BookingStatus.OFFERED:
         return Refusal.NOT_ACTIVE
-    if not booking.holds_place(now):
-        return Refusal.OFFER_GONE
     return replace(booking, status=BookingStatus.BOOKED, offered_until=None)
 
 
