@@ -9,6 +9,7 @@ from telegram.constants import (
     CallbackQueryLimit,
     FileSizeLimit,
     InlineKeyboardButtonLimit,
+    InlineKeyboardMarkupLimit,
     MessageLimit,
     PollingLimit,
 )
@@ -19,6 +20,7 @@ MAX_TEXT_LENGTH = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096 characters
 MIN_TEXT_LENGTH = int(MessageLimit.MIN_TEXT_LENGTH)  # 1 character
 MAX_CAPTION_LENGTH = int(MessageLimit.CAPTION_LENGTH)  # 1024 characters
 MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
+MAX_BUTTONS = int(InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER)  # 100 per message (undocumented)
 MAX_CALLBACK_ANSWER = int(CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH)  # 200 chars
 MAX_COMMAND_DESCRIPTION = int(BotCommandLimit.MAX_DESCRIPTION)  # 256 characters
 MAX_FILE_UPLOAD = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB a bot may send

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from domain.appointments import Audience, SlotKind, SlotPlan, minutes_of
 from domain.user_input import Problem, ascii_digits, read_date
 
-MAX_CAPACITY = 200  # places of one Sprechstunde
+MAX_CAPACITY = 40  # places of one Sprechstunde: two attendance buttons each fit a message
 MIN_MINUTES, MAX_MINUTES = 10, 240  # one Beratung conversation
 MAX_WINDOW = timedelta(hours=12)
 MAX_ADDRESS = 120  # characters

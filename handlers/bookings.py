@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from datetime import date
+from datetime import date, datetime
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardButton, InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -31,6 +31,7 @@ from domain.appointments import (
     SlotKind,
     SlotOverview,
     may_book,
+    waitlist_position,
 )
 from handlers import callback_data, guards, texts
 from handlers.appointments import (
@@ -77,7 +78,7 @@ async def _not_a_booker(update: Update, context: BotContext) -> None:
     await show(update, context, text, [menu_row(context)])
 
 
-def _back(context: BotContext, prefix: str, *args: str | int) -> list:
+def _back(context: BotContext, prefix: str, *args: str | int) -> list[InlineKeyboardButton]:
     return [button("« " + context.t("Back"), prefix, *args)]
 
 
@@ -174,14 +175,14 @@ async def _show_days(
         await _nothing_open(update, context, kind)
         return
     i18n, t = context.i18n, context.t
-    days: dict[date, bool] = {}  # local day → some place free
+    days: dict[date, tuple[datetime, bool]] = {}  # local day → its first start, a place free
     for o in found:
         day = local_day(i18n, o.slot.starts_at)
-        days[day] = days.get(day, False) or o.free > 0
+        first, free = days.get(day, (o.slot.starts_at, False))
+        days[day] = (first, free or o.free > 0)
     buttons = []
-    for day, free in list(days.items())[:BOOKING_DAYS_SHOWN]:
-        moment = next(o.slot.starts_at for o in found if local_day(i18n, o.slot.starts_at) == day)
-        label = i18n.short_date(moment)
+    for day, (first, free) in list(days.items())[:BOOKING_DAYS_SHOWN]:
+        label = i18n.short_date(first)
         if not free:
             # TRANSLATORS: a day button; {day} is e.g. "Thu, Dec 3".
             label = t("{day} (full)").format(day=label)
@@ -334,7 +335,7 @@ async def _book(
         await _refused(update, context, result, rows)
         return
     if wait:
-        await _show_waiting(update, context, account, slot)
+        await _show_waiting(update, context, slot, result)
         return
     await _confirm_booked(update, context, account, slot, result, context.t("✅ Booked."))
 
@@ -349,14 +350,9 @@ async def on_wait(update: Update, context: BotContext) -> None:
     await _book(update, context, account, slot, int(carrier_arg), wait=True)
 
 
-async def _show_waiting(update: Update, context: BotContext, account: Account, slot: Slot) -> None:
-    position = len(
-        [
-            b
-            for b in await store.slot_bookings(context.db, slot.id)
-            if b.status is BookingStatus.WAITING
-        ]
-    )
+async def _show_waiting(update: Update, context: BotContext, slot: Slot, booking: Booking) -> None:
+    bookings = await store.slot_bookings(context.db, slot.id)
+    position = waitlist_position(bookings, booking.id) or 1
     text = context.t(
         "You are on the waitlist, in place {position}. If a place becomes free, you get a "
         "message and can take it within a few hours."
@@ -365,7 +361,7 @@ async def _show_waiting(update: Update, context: BotContext, account: Account, s
     await show(update, context, f"{text}\n\n{card}", [_mine_row(context), menu_row(context)])
 
 
-def _mine_row(context: BotContext) -> list:
+def _mine_row(context: BotContext) -> list[InlineKeyboardButton]:
     return [button("🗓 " + context.t("My appointments"), "bl", "mine")]
 
 
@@ -463,6 +459,16 @@ async def on_mine(update: Update, context: BotContext) -> None:
         for i in found
     ]
     await show(update, context, text, [*rows, book_row, menu_row(context)])
+
+
+async def stored_bookings(context: BotContext, account: Account) -> str:
+    """For /mydata: how many appointments are stored, and where to see them."""
+    found = await store.upcoming_bookings(context.db, account.id, context.now())
+    return context.tn(
+        "Appointments: {n} booked or on a waitlist. You see them with /appointments.",
+        "Appointments: {n} booked or on a waitlist. You see them with /appointments.",
+        len(found),
+    ).format(n=context.i18n.number(len(found)))
 
 
 async def on_booking(update: Update, context: BotContext) -> None:

@@ -15,12 +15,12 @@ import io
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardButton, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
-from bot.limits import SLOTS_PAGE_SIZE
+from bot.limits import MAX_TEXT_LENGTH, SLOTS_PAGE_SIZE
 from domain.access import Action, Actor, may
 from domain.accounts import Role
 from domain.appointments import (
@@ -37,7 +37,12 @@ from domain.appointments import (
 )
 from domain.locales import language_name
 from domain.slot_line import (
+    MAX_ADDRESS,
+    MAX_CAPACITY,
+    MAX_MINUTES,
     MAX_WEEKS,
+    MAX_WINDOW,
+    MIN_MINUTES,
     LineProblem,
     SlotDraft,
     SlotLine,
@@ -64,13 +69,23 @@ from handlers.appointments import (
 )
 from handlers.callback_data import parsed
 from handlers.guards import actor_of, answer_expired, refuse, requires
-from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, pager_row, show
+from handlers.ui import (
+    Keyboard,
+    MenuEntry,
+    add_menu_entry,
+    button,
+    fitting,
+    menu_row,
+    pager_row,
+    show,
+)
 from storage import accounts, consents
 from storage import bookings as booking_store
 from storage import slots as store
 from storage.db import Db
 
 WEEK_CHOICES = (1, 4, 8, MAX_WEEKS)
+SLOT_VIEW_RESERVE = 200  # characters kept free below the people: "Mark who came:" and a note
 EXAMPLE_ADDRESS = "Kalker Hauptstr. 247, 51103 Köln"
 
 
@@ -86,7 +101,7 @@ def _user_id(context: BotContext) -> int:
     return context.account.id
 
 
-def _list_row(context: BotContext) -> list:
+def _list_row(context: BotContext) -> list[InlineKeyboardButton]:
     return [button("« " + context.t("Consultation hours"), "bg", 0)]
 
 
@@ -199,25 +214,33 @@ async def on_new(update: Update, context: BotContext) -> None:
     await _ask_line(update, context, draft)
 
 
+_PROBLEMS = {
+    LineProblem.SHAPE: N_("I could not read that line."),
+    LineProblem.NOT_A_DATE: N_("I could not read the day."),
+    LineProblem.IN_THE_PAST: N_("That time has passed."),
+    LineProblem.TOO_FAR: N_("That day is more than a year ahead."),
+    LineProblem.NOT_A_TIME: N_("I could not read the time."),
+    LineProblem.END_BEFORE_START: N_("The end must be after the start."),
+    LineProblem.TOO_LONG: N_("A time can last at most {hours} hours."),
+    LineProblem.PLACES: N_("The number of places must be from 1 to {max}."),
+    LineProblem.MINUTES: N_(
+        "A conversation lasts from {low} to {high} minutes, and not longer than the time."
+    ),
+    LineProblem.ONE_CONVERSATION: N_(
+        "A change moves one conversation: its minutes must fill the time exactly."
+    ),
+    LineProblem.ADDRESS_TOO_LONG: N_("The address is too long: at most {max} characters."),
+}
+
+
 def _problem_text(context: BotContext, problem: LineProblem) -> str:
-    t = context.t
-    return {
-        LineProblem.SHAPE: t("I could not read that line."),
-        LineProblem.NOT_A_DATE: t("I could not read the day."),
-        LineProblem.IN_THE_PAST: t("That time has passed."),
-        LineProblem.TOO_FAR: t("That day is more than a year ahead."),
-        LineProblem.NOT_A_TIME: t("I could not read the time."),
-        LineProblem.END_BEFORE_START: t("The end must be after the start."),
-        LineProblem.TOO_LONG: t("A slot can last at most 12 hours."),
-        LineProblem.PLACES: t("The number of places must be from 1 to 200."),
-        LineProblem.MINUTES: t(
-            "A conversation lasts from 10 to 240 minutes, and not longer than the time window."
-        ),
-        LineProblem.ONE_CONVERSATION: t(
-            "A change moves one conversation: its minutes must fill the time exactly."
-        ),
-        LineProblem.ADDRESS_TOO_LONG: t("The address is too long: at most 120 characters."),
-    }[problem]
+    number = context.i18n.number
+    return context.t(_PROBLEMS[problem]).format(
+        hours=number(MAX_WINDOW // timedelta(hours=1)),
+        max=number(MAX_ADDRESS if problem is LineProblem.ADDRESS_TOO_LONG else MAX_CAPACITY),
+        low=number(MIN_MINUTES),
+        high=number(MAX_MINUTES),
+    )
 
 
 async def _staff_draft(context: BotContext) -> SlotDraft | None:
@@ -591,10 +614,7 @@ async def _show_slot(update: Update, context: BotContext, slot_id: int, note: st
             audience=t(AUDIENCE_NAMES[slot.audience]),
         )
     )
-    if attendees:
-        parts.append("\n".join(_attendee_line(context, a) for a in attendees))
-    else:
-        parts.append(t("Nobody has booked yet."))
+    parts.append(_attendee_lines(context, attendees, "\n\n".join(p for p in parts if p)))
     rows: Keyboard = []
     if slot.has_started(now) and not slot.is_cancelled:
         parts.append(t("Mark who came:"))
@@ -613,6 +633,19 @@ async def _show_slot(update: Update, context: BotContext, slot_id: int, note: st
     rows.append([button("📄 " + t("List of the day (CSV)"), "bu", day_code(day))])
     text = "\n\n".join(part for part in parts if part)
     await show(update, context, text, [*rows, _list_row(context), menu_row(context)])
+
+
+def _attendee_lines(context: BotContext, attendees: list[Attendee], above: str) -> str:
+    """As many people as fit into the message; the day's CSV list has everyone."""
+    if not attendees:
+        return context.t("Nobody has booked yet.")
+    more = context.t("… and {n} more: see the list of the day (CSV).")
+    lines = [_attendee_line(context, a) for a in attendees]
+    room = MAX_TEXT_LENGTH - len(above) - len(more) - SLOT_VIEW_RESERVE
+    kept = fitting("", lines, room)
+    if len(kept) < len(lines):
+        kept.append(more.format(n=context.i18n.number(len(lines) - len(kept))))
+    return "\n".join(kept)
 
 
 @requires(Action.VIEW_BOOKINGS)

@@ -15,6 +15,7 @@ from domain.appointments import SlotKind
 from domain.calendar import CalendarEntry, booking_uid, to_ics
 from domain.slot_line import (
     MAX_ADDRESS,
+    MAX_CAPACITY,
     LineProblem,
     SlotLine,
     format_slot_line,
@@ -88,7 +89,7 @@ def test_any_text_gives_a_line_or_a_problem(text):
     day=st.dates(date(2026, 11, 26), date(2027, 11, 25)),
     start=st.integers(6 * 60, 12 * 60),
     length=st.integers(1, 6 * 60),
-    number=st.integers(1, 200),
+    number=st.integers(1, MAX_CAPACITY),
     # Addresses are read like the numbers: compatible form (NFKC), ASCII digits.
     address=st.text(
         st.characters(codec="utf-8", exclude_categories=("C", "Z")), min_size=1, max_size=40

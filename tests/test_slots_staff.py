@@ -7,7 +7,9 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+from bot.limits import MAX_BUTTONS
 from domain.appointments import SlotKind
+from domain.slot_line import MAX_CAPACITY
 from tests.appointments_setup import (
     DRK,
     THURSDAY_TEN,
@@ -108,7 +110,7 @@ async def test_a_wrong_line_is_explained_with_an_example_and_nothing_is_saved(ha
     await harness.send("2026-12-03 12:00-10:00 8 Kalk", user_id=CASEWORKER)
     assert harness.rec.last().text.startswith("The end must be after the start.")
     await harness.send("2026-12-03 10:00-12:00 0 Kalk", user_id=CASEWORKER)
-    assert harness.rec.last().text.startswith("The number of places must be from 1 to 200.")
+    assert harness.rec.last().text.startswith("The number of places must be from 1 to 40.")
     await harness.send(user_id=CASEWORKER, **PHOTO)
     assert harness.rec.last().text.startswith("Please write the line as text.")
     await harness.send("/cancel", user_id=CASEWORKER)
@@ -289,3 +291,20 @@ async def test_a_beratung_change_must_keep_one_conversation(harness: Harness):
     await _press(harness, "bq:save:0")
     assert [row[3] for row in await _slots(harness)] == ["2026-12-03T10:00:00+00:00"]
     assert texts_to(harness, OLENA) == []
+
+
+async def test_a_full_slot_with_a_long_waitlist_fits_one_message(harness: Harness):
+    await make_team(harness)
+    slot = await add_slot(harness, capacity=MAX_CAPACITY)
+    people = list(range(1000, 1000 + MAX_CAPACITY + 150))
+    await seekers(harness, *people)
+    for person in people[:MAX_CAPACITY]:
+        await harness.press(f"bb:yes:{slot.id}:0", user_id=person)
+    for person in people[MAX_CAPACITY:]:
+        await harness.press(f"wj:{slot.id}:0", user_id=person)
+    harness.clock.moment = THURSDAY_TEN
+    await _press(harness, f"bo:show:{slot.id}")
+    view = harness.rec.last()
+    assert "more: see the list of the day (CSV)." in view.text
+    assert len(view.buttons) <= MAX_BUTTONS
+    assert view.callback_data.count("bt:attended:40") == 1  # everyone booked can be marked
