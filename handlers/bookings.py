@@ -237,37 +237,32 @@ async def on_day(update: Update, context: BotContext) -> None:
 # Booking ------------------------------------------------------------------------------------
 
 
-def _refusal_text(context: BotContext, refusal: Refusal) -> str | None:
-    """What to tell the person; None: the button was not theirs or is too old to explain."""
-    t = context.t
-    texts_by_refusal = {
-        Refusal.SLOT_CANCELLED: t(
-            "The carrier has cancelled this appointment. Please choose another time."
-        ),
-        Refusal.STARTED: t("This time has already begun or is over. Please choose another time."),
-        Refusal.ALREADY: t(
-            "You have booked this time already, or you are on its waitlist. Your "
-            "appointments: /appointments"
-        ),
-        Refusal.FULL: t("Sorry, the last place was just taken. You can join the waitlist."),
-        Refusal.NOT_FULL: t("A place is free again: you can book it now."),
-        Refusal.NOT_ACTIVE: t(
-            "This booking is no longer active. Your appointments: /appointments"
-        ),
-        Refusal.OFFER_GONE: t(
-            "Sorry, the time to take this place has run out. It went to the next person on the "
-            "waitlist."
-        ),
-    }
-    return texts_by_refusal.get(refusal)
+# What a person is told when their request cannot be done. Refusals missing here (a slot
+# not open to them, someone else's booking) get "This button has expired.": they reveal nothing.
+_REFUSALS = {
+    Refusal.SLOT_CANCELLED: N_(
+        "The carrier has cancelled this appointment. Please choose another time."
+    ),
+    Refusal.STARTED: N_("This time has already begun or is over. Please choose another time."),
+    Refusal.ALREADY: N_(
+        "You have booked this time already, or you are on its waitlist. Your appointments: "
+        "/appointments"
+    ),
+    Refusal.FULL: N_("Sorry, the last place was just taken. You can join the waitlist."),
+    Refusal.NOT_FULL: N_("A place is free again: you can book it now."),
+    Refusal.NOT_ACTIVE: N_("This booking is no longer active. Your appointments: /appointments"),
+    Refusal.OFFER_GONE: N_(
+        "Sorry, the time to take this place has run out. It went to the next person on the "
+        "waitlist."
+    ),
+}
 
 
 async def _refused(update: Update, context: BotContext, refusal: Refusal, rows: Keyboard) -> None:
-    text = _refusal_text(context, refusal)
-    if text is None:
+    if refusal not in _REFUSALS:
         await guards.answer_expired(update, context)
         return
-    await show(update, context, text, [*rows, menu_row(context)])
+    await show(update, context, context.t(_REFUSALS[refusal]), [*rows, menu_row(context)])
 
 
 async def on_slot(update: Update, context: BotContext) -> None:
@@ -482,7 +477,7 @@ async def on_booking(update: Update, context: BotContext) -> None:
 
 
 async def _show_booking(
-    update: Update, context: BotContext, account: Account, item: BookedSlot, note: str = ""
+    update: Update, context: BotContext, account: Account, item: BookedSlot
 ) -> None:
     t, booking = context.t, item.booking
     if not booking.status.is_active or item.slot.ends_at <= context.now():
@@ -502,13 +497,9 @@ async def _show_booking(
         ]
     else:
         rows = [[button("✗ " + t("Leave the waitlist"), "bx", "ask", booking.id)]]
-    parts = [note, _status_line(context, item), card_text(context.i18n, _card(item))]
-    text = "\n\n".join(part for part in parts if part)
+    card = card_text(context.i18n, Card.of(item.slot, item.carrier_name))
+    text = f"{_status_line(context, item)}\n\n{card}"
     await show(update, context, text, [*rows, _mine_row(context), menu_row(context)])
-
-
-def _card(item: BookedSlot) -> Card:
-    return Card.of(item.slot, item.carrier_name)
 
 
 async def _resend_calendar(
@@ -523,7 +514,7 @@ async def _resend_calendar(
 
 
 async def _coming(update: Update, context: BotContext, account: Account, item: BookedSlot) -> None:
-    """ "I'll come" from a reminder."""
+    """The answer "I'll come" to a reminder."""
     async with context.db.transaction() as db:
         result = await store.confirm_booking(db, item.booking.id, account.id, context.now())
     if isinstance(result, Refusal):

@@ -65,7 +65,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     # Appointments, for staff: each slot and booking is checked against their carrier.
     "bg": re.compile(rf"bg:({_ID})"),  # the carrier's slots from this offset
     "bn": re.compile(rf"bn:({_KIND})"),  # a new slot of this kind
-    "bq": re.compile(r"bq:(aud|wk|lg|line|save|stop):([a-z0-9]{1,12})"),  # the draft's choices
+    "bq": re.compile(r"bq:(aud|wk|lg|save|stop):([a-z0-9]{1,12})"),  # the draft's choices
     "bo": re.compile(rf"bo:(show|edit):({_ID})"),  # a slot with its bookings; change it
     "bz": re.compile(rf"bz:(ask|yes):({_ID})"),  # cancel a slot
     "bt": re.compile(rf"bt:(attended|no_show):({_ID})"),  # mark attendance of a booking

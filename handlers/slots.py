@@ -264,7 +264,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     if isinstance(line, LineProblem):
         await _ask_line(update, context, draft, _problem_text(context, line))
         return
-    draft = replace(draft, line=line, asking_since=None)
+    # Still asking: another line replaces this one until the draft is saved or cancelled.
+    draft = replace(draft, line=line, asking_since=context.now())
     async with context.db.transaction() as db:
         await store.save_draft(db, draft)
     await _show_draft(update, context, draft)
@@ -298,8 +299,8 @@ def _draft_summary(context: BotContext, draft: SlotDraft) -> str:
     assert line is not None and plan is not None
     times = expand(plan, tz)
     if draft.kind is SlotKind.SPRECHSTUNDE:
-        size = context.tn("{n} place", "{n} places", draft.line.number).format(
-            n=i18n.number(draft.line.number)
+        size = context.tn("{n} place", "{n} places", line.number).format(
+            n=i18n.number(line.number)
         )
     else:
         per_day = len(times) // plan.weeks
@@ -307,7 +308,7 @@ def _draft_summary(context: BotContext, draft: SlotDraft) -> str:
             "{n} conversation of {minutes} minutes",
             "{n} conversations of {minutes} minutes each",
             per_day,
-        ).format(n=i18n.number(per_day), minutes=i18n.number(draft.line.number))
+        ).format(n=i18n.number(per_day), minutes=i18n.number(line.number))
     if draft.is_change:
         title = t("Change of this time:")
     elif draft.kind is SlotKind.SPRECHSTUNDE:
@@ -321,7 +322,7 @@ def _draft_summary(context: BotContext, draft: SlotDraft) -> str:
             datetime.combine(line.day, line.start, tzinfo=tz),
             datetime.combine(line.day, line.end, tzinfo=tz),
         ),
-        address=i18n.isolate(html.escape(draft.line.address)),
+        address=i18n.isolate(html.escape(line.address)),
         size=size,
         audience=t(AUDIENCE_NAMES[draft.audience]),
     )
@@ -343,7 +344,10 @@ def _draft_summary(context: BotContext, draft: SlotDraft) -> str:
     lines = [title, facts, interpreters]
     if not draft.is_change:
         lines.append(repeat)
-    question = t("Choose with the buttons, then save. To change the line, write it again.")
+    question = t(
+        "Choose with the buttons, then save. To change the day, time, number or address, "
+        "write the line again."
+    )
     return "\n".join(lines) + "\n\n" + question
 
 

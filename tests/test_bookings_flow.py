@@ -325,3 +325,21 @@ async def test_typed_text_and_photos_during_booking_lose_nothing(harness: Harnes
     await harness.press("bk:nonsense")
     assert expired_alert(harness)
     assert await booking_rows(harness) == [(1, slot.id, OLENA, "booked")]
+
+
+async def test_my_data_counts_the_appointments(harness: Harness):
+    slot = await add_slot(harness)
+    await seekers(harness, OLENA)
+    await _book(harness, slot.id, OLENA)
+    await harness.send("/mydata")
+    assert "Appointments: 1 booked or on a waitlist." in harness.rec.last().text
+    await harness.send("/delete")
+    await harness.press("dl:yes")
+    assert await booking_rows(harness) == []
+    assert await harness.rows("SELECT count(*) FROM outbox") == [(0,)]
+
+
+async def test_the_waitlist_sweep_is_a_job_that_survives_misfires(harness: Harness):
+    assert harness.app.job_queue is not None
+    [job] = harness.app.job_queue.get_jobs_by_name("waitlist-offers")
+    assert job.job.misfire_grace_time is None and job.job.coalesce is True

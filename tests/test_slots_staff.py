@@ -308,3 +308,16 @@ async def test_a_full_slot_with_a_long_waitlist_fits_one_message(harness: Harnes
     assert "more: see the list of the day (CSV)." in view.text
     assert len(view.buttons) <= MAX_BUTTONS
     assert view.callback_data.count("bt:attended:40") == 1  # everyone booked can be marked
+
+
+async def test_a_new_line_on_the_summary_replaces_the_old_one(harness: Harness):
+    await make_team(harness)
+    await _press(harness, "bn:sprechstunde")
+    await harness.send(LINE, user_id=CASEWORKER)
+    await _press(harness, "bq:lg:tr")
+    await harness.send("2026-12-04 09:00-11:00 5 Kalker Hauptstr. 247", user_id=CASEWORKER)
+    assert "Friday, December 4, 2026" in harness.rec.last().text
+    await _press(harness, "bq:save:0")
+    assert [(row[3], row[5], row[7]) for row in await _slots(harness)] == [
+        ("2026-12-04T08:00:00+00:00", 5, "tr")
+    ]
