@@ -466,14 +466,23 @@ async def stored_bookings(context: BotContext, account: Account) -> str:
     ).format(n=context.i18n.number(len(found)))
 
 
-async def on_booking(update: Update, context: BotContext) -> None:
-    action, booking_arg = parsed(update).args
+async def _own_booking(
+    update: Update, context: BotContext, booking_arg: str
+) -> tuple[Account, BookedSlot] | None:
+    """The presser's booking of a button; someone else's (or none) has expired."""
     account = _booker(context)
     item = await store.booked_slot(context.db, int(booking_arg), account.id) if account else None
     if account is None or item is None:
         await guards.answer_expired(update, context)
-        return
-    await _BOOKING_ACTIONS[action](update, context, account, item)
+        return None
+    return account, item
+
+
+async def on_booking(update: Update, context: BotContext) -> None:
+    action, booking_arg = parsed(update).args
+    found = await _own_booking(update, context, booking_arg)
+    if found is not None:
+        await _BOOKING_ACTIONS[action](update, context, *found)
 
 
 async def _show_booking(
@@ -563,15 +572,12 @@ _BOOKING_ACTIONS: dict[str, BookingAction] = {
 
 async def on_move(update: Update, context: BotContext) -> None:
     step, booking_arg, slot_arg = parsed(update).args
-    account = _booker(context)
-    item = await store.booked_slot(context.db, int(booking_arg), account.id) if account else None
+    found = await _own_booking(update, context, booking_arg)
+    if found is None:
+        return
+    account, item = found
     target = await slot_store.get_slot(context.db, int(slot_arg))
-    if (
-        account is None
-        or item is None
-        or target is None
-        or not target.audience.admits(account.role)
-    ):
+    if target is None or not target.audience.admits(account.role):
         await guards.answer_expired(update, context)
         return
     t, i18n = context.t, context.i18n
@@ -602,11 +608,10 @@ async def on_move(update: Update, context: BotContext) -> None:
 
 async def on_cancel(update: Update, context: BotContext) -> None:
     step, booking_arg = parsed(update).args
-    account = _booker(context)
-    item = await store.booked_slot(context.db, int(booking_arg), account.id) if account else None
-    if account is None or item is None:
-        await guards.answer_expired(update, context)
+    found = await _own_booking(update, context, booking_arg)
+    if found is None:
         return
+    account, item = found
     if not item.booking.status.is_active:
         await _refused(update, context, Refusal.NOT_ACTIVE, [_mine_row(context)])
         return
@@ -641,11 +646,10 @@ async def on_cancel(update: Update, context: BotContext) -> None:
 
 async def on_offer(update: Update, context: BotContext) -> None:
     answer, booking_arg = parsed(update).args
-    account = _booker(context)
-    item = await store.booked_slot(context.db, int(booking_arg), account.id) if account else None
-    if account is None or item is None:
-        await guards.answer_expired(update, context)
+    found = await _own_booking(update, context, booking_arg)
+    if found is None:
         return
+    account, item = found
     take = answer == "take"
     async with context.db.transaction() as db:
         result = await store.answer_offer(

@@ -57,27 +57,29 @@ async def _overviews(db: Db, rows: Iterable[aiosqlite.Row], now: datetime) -> li
     return [SlotOverview(slot, *numbers.get(slot.id, (0, 0))) for slot in found]
 
 
+def _changeable(slot: Slot) -> tuple[object, ...]:
+    """What staff may change, in the column order audience, starts_at, ends_at, capacity,
+    address, languages."""
+    return (
+        slot.audience.value,
+        to_db(slot.starts_at),
+        to_db(slot.ends_at),
+        slot.capacity,
+        slot.address,
+        " ".join(slot.languages),
+    )
+
+
 async def add_slots(db: Db, slots: Iterable[Slot], now: datetime) -> int:
     """Adds the slots (their ids are ignored); one that exists already is skipped. Returns
     how many were added."""
     added = 0
     for slot in slots:
         async with db.conn.execute(
-            "INSERT INTO slots (carrier_id, kind, audience, starts_at, ends_at, capacity,"
-            " address, languages, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO slots (audience, starts_at, ends_at, capacity, address, languages,"
+            " carrier_id, kind, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
-            (
-                slot.carrier_id,
-                slot.kind.value,
-                slot.audience.value,
-                to_db(slot.starts_at),
-                to_db(slot.ends_at),
-                slot.capacity,
-                slot.address,
-                " ".join(slot.languages),
-                slot.created_by,
-                to_db(now),
-            ),
+            (*_changeable(slot), slot.carrier_id, slot.kind.value, slot.created_by, to_db(now)),
         ) as cur:
             added += cur.rowcount
     return added
@@ -95,12 +97,7 @@ async def save_slot(db: Db, slot: Slot) -> None:
         "UPDATE slots SET audience = ?, starts_at = ?, ends_at = ?, capacity = ?, address = ?,"
         " languages = ?, sequence = ?, cancelled_at = ? WHERE id = ?",
         (
-            slot.audience.value,
-            to_db(slot.starts_at),
-            to_db(slot.ends_at),
-            slot.capacity,
-            slot.address,
-            " ".join(slot.languages),
+            *_changeable(slot),
             slot.sequence,
             to_db(slot.cancelled_at) if slot.cancelled_at else None,
             slot.id,
