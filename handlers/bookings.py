@@ -669,10 +669,21 @@ async def on_offer(update: Update, context: BotContext) -> None:
 
 
 async def sweep(data: BotData) -> int:
-    """Passes lapsed offers on to the next in line. The offers' deadlines are stored with
-    the bookings, so this only needs to run often: after a restart it catches up at once."""
-    async with data.db.transaction() as db:
-        return await store.sweep_offers(db, data.clock(), policy_of(data.settings))
+    """Passes lapsed offers on to the next in line; returns how many bookings changed.
+
+    Why a sweep and not an outbox row per offer: a renderer only makes text and cannot
+    change bookings, and the next offer must be decided against the waitlist as it is when
+    the time runs out. The deadline is stored with the booking (offered_until) and every
+    booking write settles its slot first, so correctness never waits for the sweep; the sweep
+    only makes the next person hear of it within OFFER_SWEEP_EVERY. Nothing lives in the
+    scheduler: after a restart the first sweep catches up with everything overdue. Each slot
+    is settled in its own short transaction, so taps are never held up for long."""
+    now, policy = data.clock(), policy_of(data.settings)
+    changed = 0
+    for slot_id in await store.slots_to_settle(data.db, now):
+        async with data.db.transaction() as db:
+            changed += await store.settle_slot_by_id(db, slot_id, now, policy)
+    return changed
 
 
 async def _sweep_job(context: BotContext) -> None:

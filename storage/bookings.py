@@ -367,23 +367,28 @@ async def _alternatives(
     return [[s.id, to_db(s.starts_at), to_db(s.ends_at)] for s in free[: policy.alternatives]]
 
 
-async def sweep_offers(db: Db, now: datetime, policy: Policy) -> int:
-    """Settles every upcoming slot with people waiting or holding an offer: lapsed offers go
-    to the next in line, places freed without a cancellation (a deleted account) are
-    offered. Returns how many bookings changed. The state is in the table, so a restart
-    loses nothing: the first sweep after it catches up."""
+async def slots_to_settle(db: Db, now: datetime) -> list[int]:
+    """Upcoming slots where something is due: an offer has lapsed, or people wait while a
+    place is free (an account deleted with its booking). Usually none, so a sweep costs one
+    read and no write."""
     rows = await db.conn.execute_fetchall(
-        "SELECT DISTINCT s.id FROM slots s JOIN bookings b ON b.slot_id = s.id"
-        " WHERE b.status IN ('waiting', 'offered') AND s.cancelled_at IS NULL"
-        " AND s.starts_at > ? ORDER BY s.id",
+        "SELECT s.id FROM slots s WHERE s.cancelled_at IS NULL AND s.starts_at > ?1"
+        " AND (EXISTS (SELECT 1 FROM bookings o WHERE o.slot_id = s.id"
+        "   AND o.status = 'offered' AND o.offered_until <= ?1)"
+        " OR (EXISTS (SELECT 1 FROM bookings w WHERE w.slot_id = s.id AND w.status = 'waiting')"
+        "   AND (SELECT count(*) FROM bookings h WHERE h.slot_id = s.id AND (h.status = 'booked'"
+        "     OR (h.status = 'offered' AND h.offered_until > ?1))) < s.capacity))"
+        " ORDER BY s.starts_at, s.id",
         (to_db(now),),
     )
-    changed = 0
-    for row in rows:
-        slot = await slots.get_slot(db, row[0])
-        assert slot is not None
-        changed += len(await settle_slot(db, slot, now, policy))
-    return changed
+    return [row[0] for row in rows]
+
+
+async def settle_slot_by_id(db: Db, slot_id: int, now: datetime, policy: Policy) -> int:
+    """settle_slot for a slot found by slots_to_settle; returns how many bookings changed."""
+    slot = await slots.get_slot(db, slot_id)
+    assert slot is not None  # slots are cancelled, never deleted
+    return len(await settle_slot(db, slot, now, policy))
 
 
 # Reading ------------------------------------------------------------------------------------
