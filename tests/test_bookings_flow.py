@@ -343,3 +343,17 @@ async def test_the_waitlist_sweep_is_a_job_that_survives_misfires(harness: Harne
     assert harness.app.job_queue is not None
     [job] = harness.app.job_queue.get_jobs_by_name("waitlist-offers")
     assert job.job.misfire_grace_time is None and job.job.coalesce is True
+
+
+async def test_a_place_freed_by_a_deleted_account_goes_to_the_waitlist(harness: Harness):
+    slot = await add_slot(harness, capacity=1)
+    await seekers(harness, OLENA, AHMAD)
+    await _book(harness, slot.id, OLENA)
+    await harness.press(f"wj:{slot.id}:0", user_id=AHMAD)
+    assert await sweep(harness.app.bot_data) == 0  # nothing due
+    await harness.send("/delete")
+    await harness.press("dl:yes")
+    assert await sweep(harness.app.bot_data) == 1
+    await harness.deliver()
+    assert harness.rec.last().params["chat_id"] == AHMAD
+    assert harness.rec.last().callback_data[0] == "wo:take:2"
