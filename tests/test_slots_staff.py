@@ -270,6 +270,9 @@ async def test_staff_see_bookings_without_names_mark_attendance_and_export_the_d
     assert ("bookings.export", olena.id) in actions
     assert ("bookings.view", olena.id) in actions
     assert [row[3] for row in await booking_rows(harness)] == ["attended", "no_show"]
+    await harness.send("/mydata", lang="uk")  # the seeker sees that Caritas looked
+    seen = harness.t("uk", "{date}: {carrier} noted whether you came to your appointment.")
+    assert seen.split("{carrier}")[1] in harness.rec.last().text
 
 
 async def test_an_empty_day_has_no_list(harness: Harness):
