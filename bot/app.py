@@ -16,6 +16,7 @@ from bot.settings import Settings
 from handlers import (
     announce,
     audit,
+    bookings,
     cases,
     commands,
     errors,
@@ -29,6 +30,7 @@ from handlers import (
     notifications,
     rent_limits,
     search,
+    slots,
     staff,
     start,
     text_input,
@@ -50,6 +52,8 @@ HANDLER_MODULES = (  # order matters, change it only here
     listing_cards,  # /listings: a carrier's listings, shortlists, let or withdrawn
     listing_offers,  # flat offers for households: interest, photos, their flats
     announce,  # /announce: staff message many people at once
+    bookings,  # /book, /appointments: consultation hours for seekers and volunteers
+    slots,  # /slots: staff create consultation hours and see who booked
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
     notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_interval, format_skeleton, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -62,6 +62,14 @@ class Translator:
 
     def datetime(self, moment: datetime, fmt: str = "medium") -> str:
         return format_datetime(moment, format=fmt, tzinfo=self.tz, locale=self.locale)
+
+    def time_range(self, start: datetime, end: datetime) -> str:
+        """'10:00-12:00' as the reader writes a span of clock times."""
+        return format_interval(start, end, "Hm", tzinfo=self.tz, locale=self.locale)
+
+    def short_date(self, moment: datetime) -> str:
+        """'Thu, Dec 3' for a button: the local day of a moment, short."""
+        return format_skeleton("MMMEd", moment, tzinfo=self.tz, locale=self.locale)
 
     def money(self, amount: Decimal | int) -> str:
         return format_currency(amount, "EUR", locale=self.locale)

@@ -9,6 +9,7 @@ from telegram.constants import (
     CallbackQueryLimit,
     FileSizeLimit,
     InlineKeyboardButtonLimit,
+    InlineKeyboardMarkupLimit,
     MediaGroupLimit,
     MessageLimit,
     PollingLimit,
@@ -20,6 +21,7 @@ MAX_TEXT_LENGTH = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096 characters
 MIN_TEXT_LENGTH = int(MessageLimit.MIN_TEXT_LENGTH)  # 1 character
 MAX_CAPTION_LENGTH = int(MessageLimit.CAPTION_LENGTH)  # 1024 characters
 MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
+MAX_BUTTONS = int(InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER)  # 100 per message (undocumented)
 MAX_CALLBACK_ANSWER = int(CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH)  # 200 chars
 MAX_COMMAND_DESCRIPTION = int(BotCommandLimit.MAX_DESCRIPTION)  # 256 characters
 MAX_FILE_UPLOAD = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB a bot may send
@@ -57,3 +59,12 @@ OUTBOX_RETRY = RetryPolicy(
 OUTBOX_KEEP = timedelta(days=30)  # settled rows are deleted after this
 OUTBOX_PURGE_EVERY = timedelta(hours=1)
 PROGRESS_EVERY = timedelta(seconds=5)  # how often a broadcast status is edited at most
+
+# Consultation hours and bookings (handlers/bookings.py, handlers/slots.py).
+WAITLIST_OFFER_TIME = timedelta(hours=6)  # an offered place is held so long, at most to the start
+OFFER_SWEEP_EVERY = timedelta(minutes=1)  # how often lapsed offers are passed on
+BOOKING_HORIZON = timedelta(weeks=8)  # how far ahead people can book
+BOOKING_DAYS_SHOWN = 12  # day buttons when choosing a date
+SLOT_TIMES_SHOWN = 24  # time buttons for one day (a day of 15-minute Beratung)
+ALTERNATIVES_OFFERED = 3  # other times offered when staff cancel a slot
+SLOTS_PAGE_SIZE = 10  # slots per message in the staff's list

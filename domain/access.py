@@ -35,6 +35,13 @@ class Action(StrEnum):
     VIEW_SHORTLIST = "shortlist.view"
     PROPOSE_HOUSEHOLD = "shortlist.propose"  # to the landlord
     ANNOUNCE = "announce.send"
+    # Consultation hours: only for staff of the carrier that holds them.
+    CREATE_SLOTS = "slots.create"
+    CHANGE_SLOT = "slots.change"
+    CANCEL_SLOT = "slots.cancel"
+    VIEW_BOOKINGS = "bookings.view"
+    MARK_ATTENDANCE = "bookings.attendance"
+    EXPORT_BOOKINGS = "bookings.export"
 
 
 DENIED_PREFIX = "denied."
@@ -106,4 +113,13 @@ def may(
             return actor.is_staff and carrier_id == actor.carrier_id and consented
         case Action.ANNOUNCE:
             return actor.is_admin or actor.is_staff
+        case (
+            Action.CREATE_SLOTS
+            | Action.CHANGE_SLOT
+            | Action.CANCEL_SLOT
+            | Action.VIEW_BOOKINGS
+            | Action.MARK_ATTENDANCE
+            | Action.EXPORT_BOOKINGS
+        ):
+            return actor.is_staff and carrier_id == actor.carrier_id
     assert_never(action)

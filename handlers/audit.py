@@ -39,6 +39,12 @@ _LABELS = {
     Action.VIEW_SHORTLIST: N_("view the shortlist of a flat"),
     Action.PROPOSE_HOUSEHOLD: N_("propose a household to a landlord"),
     Action.ANNOUNCE: N_("send an announcement"),
+    Action.CREATE_SLOTS: N_("create consultation hours"),
+    Action.CHANGE_SLOT: N_("change consultation hours"),
+    Action.CANCEL_SLOT: N_("cancel consultation hours"),
+    Action.VIEW_BOOKINGS: N_("see who booked"),
+    Action.MARK_ATTENDANCE: N_("mark attendance"),
+    Action.EXPORT_BOOKINGS: N_("export a day's bookings"),
 }
 
 

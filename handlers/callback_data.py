@@ -22,6 +22,8 @@ _LOCALE = r"[a-z]{2,3}(?:_[A-Z]{2})?"
 _ROLE = r"seeker|volunteer"
 _STAFF_ROLE = r"caseworker|coordinator"
 _TOPIC = "|".join(Topic)
+_KIND = r"sprechstunde|beratung"
+_DAY = r"[0-9]{8}"  # a local date as YYYYMMDD
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "lg": re.compile(rf"lg:({_LOCALE})"),  # choose this language
@@ -67,6 +69,26 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "pa": re.compile(
         rf"pa:({_ID}):(audience|district|language|back|text|send|yes|drop):([a-z0-9]{{1,12}})"
     ),
+    # Appointments, for seekers and volunteers. Slot and booking ids are claims.
+    "bk": re.compile(rf"bk:(start|{_KIND})"),  # what to book; then this kind
+    "bc": re.compile(rf"bc:({_KIND}):({_ID})"),  # carrier chosen (0: any): the days
+    "bd": re.compile(rf"bd:({_KIND}):({_ID}):({_DAY})"),  # day chosen: the times
+    "bb": re.compile(rf"bb:(ask|yes):({_ID}):({_ID})"),  # a slot: details, book; carrier filter
+    "wj": re.compile(rf"wj:({_ID}):({_ID})"),  # join the waitlist of this slot
+    "wo": re.compile(rf"wo:(take|no):({_ID})"),  # answer to the offer of a place (booking id)
+    "bl": re.compile(r"bl:(mine)"),  # my appointments
+    # a booking: details, its calendar file, "I'll come", other times to move it to
+    "bv": re.compile(rf"bv:(show|ics|come|move):({_ID})"),
+    "bx": re.compile(rf"bx:(ask|yes):({_ID})"),  # cancel a booking or leave a waitlist
+    "bm": re.compile(rf"bm:(ask|yes):({_ID}):({_ID})"),  # move this booking to this slot
+    # Appointments, for staff: each slot and booking is checked against their carrier.
+    "bg": re.compile(rf"bg:({_ID})"),  # the carrier's slots from this offset
+    "bn": re.compile(rf"bn:({_KIND})"),  # a new slot of this kind
+    "bq": re.compile(r"bq:(aud|wk|lg|save|stop):([a-z0-9]{1,12})"),  # the draft's choices
+    "bo": re.compile(rf"bo:(show|edit):({_ID})"),  # a slot with its bookings; change it
+    "bz": re.compile(rf"bz:(ask|yes):({_ID})"),  # cancel a slot
+    "bt": re.compile(rf"bt:(attended|no_show):({_ID})"),  # mark attendance of a booking
+    "bu": re.compile(rf"bu:({_DAY})"),  # the day's list as a CSV file
 }
 
 

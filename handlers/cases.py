@@ -342,6 +342,10 @@ def _access_line(tr: Translator, action: str) -> str:
         return tr.gettext("{date}: {carrier} looked at your case.")
     if action == Action.ASK_CONSENT:
         return tr.gettext("{date}: {carrier} asked for your consent.")
+    if action in (Action.VIEW_BOOKINGS, Action.EXPORT_BOOKINGS):
+        return tr.gettext("{date}: {carrier} saw your appointment in its list.")
+    if action == Action.MARK_ATTENDANCE:
+        return tr.gettext("{date}: {carrier} noted whether you came to your appointment.")
     return tr.gettext("{date}: {carrier} worked with your case.")
 
 

@@ -17,6 +17,8 @@ PUBLIC_COMMANDS = (
     ("start", N_("Start or start again")),
     ("menu", N_("Main menu")),
     ("mysearch", N_("My housing search")),
+    ("book", N_("Book a consultation")),
+    ("appointments", N_("My appointments")),
     ("cancel", N_("Stop the current question; your answers stay saved")),
     ("language", N_("Change the language")),
     ("notifications", N_("Choose which messages you get")),
@@ -28,6 +30,7 @@ PUBLIC_COMMANDS = (
 STAFF_COMMANDS = (
     ("staff", N_("Staff menu")),
     ("rentlimits", N_("Rent limits (KdU): show or add")),
+    ("slots", N_("Consultation hours: create, change, see bookings")),
 )
 CASEWORKER_COMMANDS = (
     ("find", N_("Look up a case by its case number")),

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from domain.accounts import Account, Role
-from handlers import callback_data, cases, search, texts
+from handlers import bookings, callback_data, cases, search, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
@@ -83,6 +83,8 @@ async def on_mydata(update: Update, context: BotContext) -> None:
     )
     if account.role is Role.SEEKER:
         text = "\n\n".join((text, await cases.case_data(context, account)))
+    if account.role in bookings.BOOKERS:
+        text = "\n\n".join((text, await bookings.stored_bookings(context, account)))
     await show(update, context, text, [menu_row(context)])
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.context import BotApp
+from domain.appointments import Audience, Slot, SlotKind, SlotPlan, expand
 from domain.listings import read_form
 from sandbox.personas import ADMIN, CARITAS_STAFF, PERSONAS
-from storage import accounts, listings
+from storage import accounts, listings, slots
 from storage.db import Db
 from storage.places import load_city
 
@@ -64,7 +66,41 @@ async def demo_listing(db: Db, now: datetime) -> None:
     await listings.save_listing(db, replace(reading.listing, asking_since=None), now)
 
 
-SEED_STEPS: tuple[SeedStep, ...] = (make_staff_personas, demo_listing)
+# Köln's demo consultation hours, placed in its local time (the bot shows them in TZ).
+DEMO_TZ = ZoneInfo("Europe/Berlin")
+DEMO_HOURS = (
+    # carrier, kind, weekday (Monday 0), start, end, places or minutes, weeks, address, languages
+    ("caritas", SlotKind.SPRECHSTUNDE, 1, time(10), time(12), 8, 6,
+     "Kalker Hauptstr. 247, 51103 Köln", ("uk", "ar", "ru")),
+    ("drk", SlotKind.BERATUNG, 3, time(14), time(16), 30, 4,
+     "Oskar-Jäger-Str. 101, 50825 Köln", ("fa", "tr")),
+    ("kfr", SlotKind.SPRECHSTUNDE, 4, time(16), time(17), 2, 2,
+     "Herwarthstr. 5, 50672 Köln", ("ar", "fa")),  # two places: the waitlist can be tried
+)  # fmt: skip
+
+
+async def add_consultation_hours(db: Db, now: datetime) -> None:
+    """Weekly hours from next week on, for every carrier that has none yet."""
+    today = now.astimezone(DEMO_TZ).date()
+    for code, kind, weekday, start, end, number, weeks, address, languages in DEMO_HOURS:
+        carrier = await accounts.find_carrier(db, code)
+        assert carrier is not None
+        if await slots.list_carrier_slots(db, carrier.id, now, now - timedelta(days=365), 0, 1):
+            continue
+        first = today + timedelta(days=7 + (weekday - today.weekday()) % 7)
+        plan = SlotPlan(kind, first, start, end, number, weeks)
+        await slots.add_slots(
+            db,
+            [
+                Slot(0, carrier.id, kind, Audience.BOTH, t.starts_at, t.ends_at, t.capacity,
+                     address, languages)
+                for t in expand(plan, DEMO_TZ)
+            ],
+            now,
+        )  # fmt: skip
+
+
+SEED_STEPS: tuple[SeedStep, ...] = (make_staff_personas, demo_listing, add_consultation_hours)
 
 
 async def seed(app: BotApp) -> None:

@@ -39,6 +39,7 @@ class Call:
     endpoint: str
     params: dict[str, Any]
     at: datetime | None = None  # the fake clock's time of the request, if the fake has one
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name → (filename, data)
 
     @property
     def text(self) -> str:
@@ -114,7 +115,7 @@ class RecordingRequest(InProcessRequest):
         params = request_data.parameters if request_data else {}
         now = self.clock() if self.clock else None
         if endpoint != "getUpdates":
-            self.calls.append(Call(endpoint, params, now))
+            self.calls.append(Call(endpoint, params, now, _files(request_data)))
         problems = validate(endpoint, params)
         if problems:
             self.invalid.extend(f"{endpoint}: {problem}" for problem in problems)
@@ -175,6 +176,12 @@ class RecordingRequest(InProcessRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def _files(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
+    """Uploaded files (a document, a photo) as (filename, content) by field name."""
+    multipart = request_data.multipart_data if request_data else None
+    return {name: (part[0], part[1]) for name, part in (multipart or {}).items()}
 
 
 def _error(code: int, description: str) -> tuple[int, bytes]:

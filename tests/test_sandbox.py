@@ -291,6 +291,9 @@ async def test_the_sandbox_database_survives_a_restart_and_seeding_twice(tmp_pat
         seeker = "SELECT role, locale FROM users WHERE telegram_id = ?"
         assert await rows(second, seeker, user_id) == [("seeker", "uk")]
         assert await rows(second, "SELECT quarter, status FROM listings") == [("Kalk", "draft")]
+        # Demo consultation hours, once: 6 Sprechstunden, 4 weeks of 4 Beratung, 2 small ones.
+        per_carrier = "SELECT carrier_id, count(*) FROM slots GROUP BY carrier_id"
+        assert await rows(second, per_carrier) == [(1, 6), (2, 16), (3, 2)]
     assert first.api.refused == second.api.refused == []
 
 
