@@ -32,6 +32,13 @@ _LABELS = {
     Action.REMOVE_STAFF: N_("remove a staff member"),
     Action.SET_CONTACT: N_("set a carrier's contact"),
     Action.VIEW_AUDIT: N_("read the audit log"),
+    Action.EDIT_WORKSHOP: N_("create or change a workshop"),
+    Action.ANNOUNCE_WORKSHOP: N_("announce a workshop"),
+    Action.CANCEL_WORKSHOP: N_("cancel a workshop"),
+    Action.VIEW_PARTICIPANTS: N_("see a workshop's participants"),
+    Action.VIEW_QUESTION: N_("read a volunteer's question"),
+    Action.TAKE_QUESTION: N_("take a volunteer's question"),
+    Action.ANSWER_QUESTION: N_("answer a volunteer's question"),
 }
 
 

@@ -17,6 +17,7 @@ PUBLIC_COMMANDS = (
     ("start", N_("Start or start again")),
     ("menu", N_("Main menu")),
     ("mysearch", N_("My housing search")),
+    ("workshops", N_("Workshops: see and register")),
     ("cancel", N_("Stop the current question; your answers stay saved")),
     ("language", N_("Change the language")),
     ("notifications", N_("Choose which messages you get")),
@@ -29,7 +30,10 @@ STAFF_COMMANDS = (
     ("staff", N_("Staff menu")),
     ("rentlimits", N_("Rent limits (KdU): show or add")),
 )
-CASEWORKER_COMMANDS = (("find", N_("Look up a case by its case number")),)
+CASEWORKER_COMMANDS = (
+    ("find", N_("Look up a case by its case number")),
+    ("questions", N_("Open questions of volunteers")),
+)
 COORDINATOR_COMMANDS = (
     ("invite", N_("Invite a new staff member")),
     ("team", N_("List and remove staff")),
