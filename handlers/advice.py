@@ -63,12 +63,13 @@ def _volunteer(context: BotContext) -> Account | None:
 
 
 def _step(draft: Ticket, prompt: Prompt | None) -> Step:
-    """Where the draft stands: the typed answer it waits for tells."""
-    if prompt is None or prompt.target_id != draft.id:
-        return Step.CARRIER
-    if prompt.kind is PromptKind.HOUSEHOLD:
-        return Step.HOUSEHOLD
-    return Step.PREVIEW if draft.question else Step.QUESTION
+    """Where the draft stands: the typed answer it waits for tells; after /cancel, a draft
+    with its question written continues at the preview, any other from the start."""
+    if prompt is not None and prompt.target_id == draft.id:
+        if prompt.kind is PromptKind.HOUSEHOLD:
+            return Step.HOUSEHOLD
+        return Step.PREVIEW if draft.question else Step.QUESTION
+    return Step.PREVIEW if draft.question else Step.CARRIER
 
 
 async def _addressee(context: BotContext, ticket: Ticket) -> str:
@@ -145,8 +146,12 @@ async def on_ask(update: Update, context: BotContext) -> None:
         return
     async with context.db.transaction() as db:
         draft = await advice.start_draft(db, volunteer.id, context.now())
-        prompt = await prompt_storage.get_prompt(db, volunteer.id)
-    await _show_step(update, context, draft, _step(draft, prompt))
+        step = _step(draft, await prompt_storage.get_prompt(db, volunteer.id))
+        if step is Step.PREVIEW:  # a question typed now replaces the one in the draft
+            await prompt_storage.ask(
+                db, volunteer.id, PromptKind.QUESTION, draft.id, context.now()
+            )
+    await _show_step(update, context, draft, step)
 
 
 async def _own_draft(db: Db, volunteer: Account, ticket_id: int) -> Ticket | None:
