@@ -210,7 +210,7 @@ async def on_name(update: Update, context: BotContext) -> None:
     name = read_first_name(update.message.text)
     async with context.db.transaction() as db:
         profile = await profiles.get_profile(db, volunteer.id)
-        if isinstance(name, str):
+        if not isinstance(name, NameProblem):
             await profiles.save_profile(db, replace(profile, first_name=name), context.now())
             await prompt_storage.clear_prompt(db, volunteer.id)
     if isinstance(name, NameProblem):

@@ -22,7 +22,7 @@ from bot.i18n import N_, Translator
 from bot.limits import WORKSHOP_LIST_SIZE
 from domain.accounts import Account, Role
 from domain.outbox import Rendered
-from domain.profiles import MAX_FIRST_NAME, read_first_name
+from domain.profiles import MAX_FIRST_NAME, NameProblem, read_first_name
 from domain.workshops import Refusal, Seat, Workshop, from_params
 from handlers import callback_data, workshop_admin
 from handlers.callback_data import build_cb, parsed
@@ -179,7 +179,9 @@ async def _first_name(db: Db, account: Account, update: Update) -> str:
             return saved
     assert update.effective_user is not None
     name = read_first_name(update.effective_user.first_name)
-    return name if isinstance(name, str) else update.effective_user.first_name[:MAX_FIRST_NAME]
+    if isinstance(name, NameProblem):  # emoji or digits in it: shown as Telegram has it
+        return update.effective_user.first_name[:MAX_FIRST_NAME]
+    return name
 
 
 _REFUSALS = {

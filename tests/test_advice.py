@@ -202,8 +202,7 @@ async def test_a_long_question_is_quoted_shortened_within_telegrams_limit(harnes
     assert quote.startswith("Wie &amp; wo? ") and quote.endswith("…")
     assert "A" * MAX_ANSWER_LENGTH in message.text  # the answer is never cut
     await harness.press("qs:view:1", user_id=CASEWORKER)  # the staff view fits too
-    await harness.send("x" * (MAX_ANSWER_LENGTH + 1), user_id=CASEWORKER)
-    assert await harness.rows("SELECT count(*) FROM ticket_messages") == [(1,)]
+    assert len(harness.rec.last().text) <= MAX_TEXT_LENGTH
 
 
 async def test_too_long_answers_are_refused_and_the_prompt_stays(harness: Harness):
