@@ -125,6 +125,15 @@ class Workshop:
 
 
 @dataclass(frozen=True, slots=True)
+class Attendance:
+    """One person's standing in a workshop."""
+
+    seat: Seat | None
+    registered: int  # places taken, by anyone
+    position: int  # on the waitlist, from 1; 0 when not waiting
+
+
+@dataclass(frozen=True, slots=True)
 class SeatHolder:
     user_id: int
     first_name: str

@@ -23,7 +23,7 @@ from bot.limits import WORKSHOP_LIST_SIZE
 from domain.accounts import Account, Role
 from domain.outbox import Rendered
 from domain.profiles import MAX_FIRST_NAME, NameProblem, read_first_name
-from domain.workshops import Refusal, Seat, Workshop, from_params
+from domain.workshops import Attendance, Refusal, Seat, Workshop, from_params
 from handlers import callback_data, workshop_admin
 from handlers.callback_data import build_cb, parsed
 from handlers.guards import answer_expired
@@ -40,9 +40,7 @@ class Standing:
     """A workshop as one participant sees it."""
 
     workshop: Workshop
-    seat: Seat | None
-    registered: int  # places taken
-    position: int  # on the waitlist, from 1; 0 when not waiting
+    attendance: Attendance
 
 
 def _participant(context: BotContext) -> Account | None:
@@ -55,29 +53,24 @@ def _participant(context: BotContext) -> Account | None:
 async def _standing(db: Db, account: Account, workshop_id: int) -> Standing | None:
     """The workshop if the account may see it: announced and for them, or they hold a seat."""
     workshop = await storage.get_workshop(db, workshop_id)
-    if workshop is None:
+    if workshop is None or workshop.announced_at is None:
         return None
-    holders = await storage.list_seats(db, workshop_id)
-    seat = next((h.seat for h in holders if h.user_id == account.id), None)
-    open_to_them = workshop.details.audience.includes(account.role)
-    if workshop.announced_at is None or not (open_to_them or seat):
+    seen = await storage.attendance(db, workshop_id, account.id)
+    if not (workshop.details.audience.includes(account.role) or seen.seat):
         return None
-    waitlist = [h.user_id for h in holders if h.seat is Seat.WAITLISTED]
-    registered = len(holders) - len(waitlist)
-    position = waitlist.index(account.id) + 1 if account.id in waitlist else 0
-    return Standing(workshop, seat, registered, position)
+    return Standing(workshop, seen)
 
 
 def _status_line(context: BotContext, standing: Standing) -> str:
     t, i18n = context.t, context.i18n
-    if standing.seat is Seat.REGISTERED:
+    if standing.attendance.seat is Seat.REGISTERED:
         return "✅ " + t("You have a place. We will remind you the day before and 2 hours before.")
-    if standing.seat is Seat.WAITLISTED:
+    if standing.attendance.seat is Seat.WAITLISTED:
         return "⏳ " + t(
             "You are on the waitlist, number {position}. If a place becomes free, you get it "
             "automatically and we tell you."
-        ).format(position=i18n.number(standing.position))
-    free = standing.workshop.details.capacity - standing.registered
+        ).format(position=i18n.number(standing.attendance.position))
+    free = standing.workshop.details.capacity - standing.attendance.registered
     if free > 0:
         return context.tn("{n} place is free.", "{n} places are free.", free).format(
             n=i18n.number(free)
@@ -88,12 +81,12 @@ def _status_line(context: BotContext, standing: Standing) -> str:
 def _detail_rows(context: BotContext, standing: Standing) -> Keyboard:
     t, workshop_id = context.t, standing.workshop.id
     rows: Keyboard = []
-    if standing.seat is Seat.REGISTERED:
+    if standing.attendance.seat is Seat.REGISTERED:
         rows.append([button("📅 " + t("Calendar file"), "oi", workshop_id)])
         rows.append([button("✗ " + t("Give up my place"), "ox", "ask", workshop_id)])
-    elif standing.seat is Seat.WAITLISTED:
+    elif standing.attendance.seat is Seat.WAITLISTED:
         rows.append([button("✗ " + t("Leave the waitlist"), "ox", "ask", workshop_id)])
-    elif standing.registered < standing.workshop.details.capacity:
+    elif standing.attendance.registered < standing.workshop.details.capacity:
         rows.append([button("✅ " + t("Register"), "or", workshop_id)])
     else:
         rows.append([button("⏳ " + t("Join the waitlist"), "or", workshop_id)])
@@ -244,7 +237,7 @@ async def on_calendar(update: Update, context: BotContext) -> None:
     participant = _participant(context)
     workshop_id = int(parsed(update).arg)
     standing = await _standing(context.db, participant, workshop_id) if participant else None
-    if standing is None or standing.seat is not Seat.REGISTERED:
+    if standing is None or standing.attendance.seat is not Seat.REGISTERED:
         await answer_expired(update, context)
         return
     assert update.callback_query is not None
@@ -256,12 +249,12 @@ async def on_leave(update: Update, context: BotContext) -> None:
     step, workshop_id = parsed(update).args
     participant = _participant(context)
     standing = await _standing(context.db, participant, int(workshop_id)) if participant else None
-    if participant is None or standing is None or standing.seat is None:
+    if participant is None or standing is None or standing.attendance.seat is None:
         await answer_expired(update, context)
         return
     t = context.t
     if step == "ask":
-        if standing.seat is Seat.REGISTERED:
+        if standing.attendance.seat is Seat.REGISTERED:
             question = t("Give up your place? Someone on the waitlist will get it.")
         else:
             question = t("Leave the waitlist?")

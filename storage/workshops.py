@@ -25,6 +25,7 @@ import aiosqlite
 from domain.accounts import Role
 from domain.outbox import QueuedBroadcast, Topic
 from domain.workshops import (
+    Attendance,
     Audience,
     Refusal,
     Seat,
@@ -185,6 +186,21 @@ async def list_seats(db: Db, workshop_id: int) -> list[SeatHolder]:
     return [SeatHolder(row[0], row[1], Seat(row[2])) for row in rows]
 
 
+async def attendance(db: Db, workshop_id: int, user_id: int) -> Attendance:
+    """The user's seat, how many places are taken and where on the waitlist they stand."""
+    [(seat, registered, ahead)] = await db.conn.execute_fetchall(
+        "SELECT me.seat,"
+        " (SELECT count(*) FROM workshop_seats WHERE workshop_id = ? AND seat = 'registered'),"
+        " (SELECT count(*) FROM workshop_seats w WHERE w.workshop_id = me.workshop_id"
+        "   AND w.seat = 'waitlisted' AND (w.queued_at, w.user_id) <= (me.queued_at, me.user_id))"
+        " FROM (SELECT ? AS workshop_id) AS this"
+        " LEFT JOIN workshop_seats me ON me.workshop_id = this.workshop_id AND me.user_id = ?",
+        (workshop_id, workshop_id, user_id),
+    )
+    waiting = seat == Seat.WAITLISTED
+    return Attendance(Seat(seat) if seat else None, registered, ahead if waiting else 0)
+
+
 async def seats_of_user(db: Db, user_id: int) -> dict[int, Seat]:
     """The user's seat per workshop id."""
     rows = await db.conn.execute_fetchall(
@@ -211,8 +227,8 @@ async def register_for(
 ) -> Seat | Refusal:
     """A place, a place on the waitlist, or why neither; reminders for a place."""
     await promote(db, workshop, now)  # places freed by deleted accounts: the waitlist first
-    current = (await seats_of_user(db, user_id)).get(workshop.id)
-    decision = seat_for(workshop, await _registered(db, workshop.id), current, role, now)
+    standing = await attendance(db, workshop.id, user_id)
+    decision = seat_for(workshop, standing.registered, standing.seat, role, now)
     if isinstance(decision, Seat):
         await db.conn.execute(
             "INSERT INTO workshop_seats (workshop_id, user_id, seat, first_name, queued_at)"
@@ -226,7 +242,7 @@ async def register_for(
 
 async def leave(db: Db, workshop: Workshop, user_id: int, now: datetime) -> Seat | None:
     """Gives up a place (the waitlist moves up) or a place on the waitlist."""
-    seat = (await seats_of_user(db, user_id)).get(workshop.id)
+    seat = (await attendance(db, workshop.id, user_id)).seat
     if seat is None:
         return None
     await db.conn.execute(
@@ -240,12 +256,15 @@ async def leave(db: Db, workshop: Workshop, user_id: int, now: datetime) -> Seat
 
 async def promote(db: Db, workshop: Workshop, now: datetime) -> tuple[int, ...]:
     """Free places go to the waitlist in order, each with a message and reminders."""
-    if not may_change(workshop, now):
-        return ()
-    holders = await list_seats(db, workshop.id)
-    registered = sum(1 for h in holders if h.seat is Seat.REGISTERED)
-    waitlist = [h.user_id for h in holders if h.seat is Seat.WAITLISTED]
-    promoted = promotions(workshop.details.capacity, registered, waitlist)
+    registered = await _registered(db, workshop.id)
+    if not may_change(workshop, now) or registered >= workshop.details.capacity:
+        return ()  # the usual case, answered without reading the waitlist
+    rows = await db.conn.execute_fetchall(
+        "SELECT user_id FROM workshop_seats WHERE workshop_id = ? AND seat = 'waitlisted'"
+        " ORDER BY queued_at, user_id LIMIT ?",
+        (workshop.id, workshop.details.capacity - registered),
+    )
+    promoted = promotions(workshop.details.capacity, registered, [row[0] for row in rows])
     for user_id in promoted:
         await db.conn.execute(
             "UPDATE workshop_seats SET seat = 'registered' WHERE workshop_id = ? AND user_id = ?",

@@ -238,6 +238,9 @@ async def test_twice_full_and_the_waitlist(harness: Harness):
     assert len(sent_to(harness, 303, "sendDocument")) == 0
     await harness.press("or:1", user_id=303)
     assert "on the waitlist already" in harness.rec.last().text
+    await volunteer(harness, 304)
+    await harness.press("or:1", user_id=304)
+    assert "number 2" in harness.rec.last().text
 
 
 async def test_a_place_given_up_goes_to_the_waitlist_with_a_message(harness: Harness):

@@ -34,6 +34,7 @@ CREATE TABLE workshop_seats (
     queued_at TEXT NOT NULL,           -- the waitlist's order
     PRIMARY KEY (workshop_id, user_id)
 );
+CREATE INDEX workshop_seats_queue ON workshop_seats (workshop_id, seat, queued_at, user_id);
 
 -- What a volunteer tells about themselves with /profile; only after consent at /start.
 CREATE TABLE volunteer_profiles (
