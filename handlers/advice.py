@@ -101,17 +101,17 @@ async def _screen(context: BotContext, draft: Ticket, step: Step) -> tuple[str, 
             "name, nothing else about them. Otherwise tap the button."
         )
         rows = [[button(t("Not about a household"), "qd", draft.id, "nohousehold")]]
-        return text, [*rows, [back, discard]]
+        return text, [*rows, [back, discard], menu_row(context)]
     if step is Step.QUESTION:
         text = t(
             "Now write your question in one message, at most {max} characters. Leave out "
             "health, religion and the asylum story: the caseworkers do not need them."
         ).format(max=context.i18n.number(MAX_QUESTION_LENGTH))
-        return text, [[back, discard]]
+        return text, [[back, discard], menu_row(context)]
     assert draft.question is not None
     about = ""
     if draft.household:
-        about = "\n" + t("About: {name}").format(
+        about = "\n" + t("About the household: {name}").format(
             name=context.i18n.isolate(html.escape(draft.household))
         )
     text = "\n".join(
@@ -122,7 +122,8 @@ async def _screen(context: BotContext, draft: Ticket, step: Step) -> tuple[str, 
             t("Send it? To change it, just write it again."),
         )
     )
-    return text, [[button("📨 " + t("Send"), "qd", draft.id, "send")], [back, discard]]
+    send = button("📨 " + t("Send"), "qd", draft.id, "send")
+    return text, [[send], [back, discard], menu_row(context)]
 
 
 async def _show_step(
@@ -357,7 +358,7 @@ async def _ask_reply(update: Update, context: BotContext, ticket_id: int, note: 
         "Write your reply to the caseworker in one message, at most {max} characters. "
         "/cancel stops."
     ).format(max=context.i18n.number(MAX_QUESTION_LENGTH))
-    await show(update, context, f"{note}\n\n{text}" if note else text)
+    await show(update, context, f"{note}\n\n{text}" if note else text, [menu_row(context)])
 
 
 async def on_after_answer(update: Update, context: BotContext) -> None:

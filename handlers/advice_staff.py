@@ -160,7 +160,7 @@ async def _screen(context: BotContext, ticket: Ticket, note: str = "") -> tuple[
         state = t("Nobody has taken it yet.")
         rows.append([button("🙋 " + t("Take it"), "qs", "take", ticket.id)])
     elif may_answer(ticket, account.id):
-        state = t("You took it. Only you can answer it.")
+        state = t("You took it. Only you can answer it now.")
         rows.append([button("✍️ " + t("Answer"), "qs", "answer", ticket.id)])
         rows.append([button("📅 " + t("Suggest a Beratungsgespräch"), "qs", "book", ticket.id)])
     elif ticket.is_active:
@@ -271,7 +271,10 @@ async def _show_answer_prompt(
         number=context.i18n.isolate(f"#{ticket_id}"),
         max=context.i18n.number(MAX_ANSWER_LENGTH),
     )
-    rows = [[button("📅 " + t("Suggest a Beratungsgespräch instead"), "qs", "book", ticket_id)]]
+    rows = [
+        [button("📅 " + t("Suggest a Beratungsgespräch instead"), "qs", "book", ticket_id)],
+        menu_row(context),
+    ]
     await show(update, context, f"{note}\n\n{text}" if note else text, rows)
 
 

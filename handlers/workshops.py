@@ -299,7 +299,7 @@ def render_notice(params: Mapping[str, Any], tr: Translator) -> Rendered:
         "register soon."
     )
     answers = (
-        (tr.gettext("✅ Register"), build_cb("or", workshop.id)),
+        ("✅ " + tr.gettext("Register"), build_cb("or", workshop.id)),
         (tr.gettext("Not this time"), build_cb("on", workshop.id)),
     )
     return Rendered(f"{intro}\n\n{card(tr, workshop)}", (answers,))
@@ -312,7 +312,7 @@ def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
     else:
         intro = tr.gettext("⏰ Reminder: your workshop begins in 2 hours.")
     note = tr.gettext("If you cannot come, please give your place to someone on the waitlist.")
-    give_up = ((tr.gettext("✗ Give up my place"), build_cb("ox", "ask", workshop.id)),)
+    give_up = (("✗ " + tr.gettext("Give up my place"), build_cb("ox", "ask", workshop.id)),)
     return Rendered(f"{intro}\n\n{summary(tr, workshop)}\n\n{note}", (give_up, _menu(tr)))
 
 
