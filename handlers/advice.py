@@ -332,9 +332,7 @@ async def on_other(update: Update, context: BotContext) -> None:
 
 async def on_cancel(update: Update, context: BotContext) -> None:
     prompt = await prompts.current(context, ASKING)
-    assert context.account is not None
-    async with context.db.transaction() as db:
-        await prompt_storage.clear_prompt(db, context.account.id)
+    await prompts.clear(context)
     if prompt is not None and prompt.kind is PromptKind.REPLY:
         await show_main_menu(update, context, context.t("Stopped. Nothing was sent."))
         return

@@ -9,7 +9,7 @@ Every look, take and answer is in the audit log, with the volunteer as its subje
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from telegram import Update
@@ -42,7 +42,7 @@ from domain.outbox import Rendered
 from domain.prompts import PromptKind
 from handlers import callback_data, prompts, text_input
 from handlers.callback_data import build_cb, parsed
-from handlers.guards import actor_of, refuse, requires
+from handlers.guards import Handler, actor_of, refuse, requires
 from handlers.start import show_main_menu
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, pager_row, show
 from storage import accounts, advice, consents
@@ -186,16 +186,26 @@ def _may(actor: Actor, action: Action, ticket: Ticket) -> bool:
     return ticket.submitted_at is not None and may(actor, action, ticket.carrier_id)
 
 
-async def _load(
-    update: Update, context: BotContext, action: Action
-) -> tuple[Actor, Ticket] | None:
-    """The pressed question if the presser's carrier may see it; else the refusal."""
-    actor = actor_of(update, context)
-    ticket = await advice.get_ticket(context.db, int(parsed(update).args[1]))
-    if ticket is None or not _may(actor, action, ticket):
-        await refuse(update, context, actor, action)
-        return None
-    return actor, ticket
+QuestionHandler = Callable[[Update, BotContext, Actor, Ticket], Awaitable[None]]
+
+
+def on_question(action: Action) -> Callable[[QuestionHandler], Handler]:
+    """Runs the handler with the pressed question if the presser's carrier may `action` it;
+    otherwise the refusal is logged and the button has expired."""
+
+    def decorate(handler: QuestionHandler) -> Handler:
+        @requires(action)
+        async def with_question(update: Update, context: BotContext) -> None:
+            actor = actor_of(update, context)
+            ticket = await advice.get_ticket(context.db, int(parsed(update).args[1]))
+            if ticket is None or not _may(actor, action, ticket):
+                await refuse(update, context, actor, action)
+                return
+            await handler(update, context, actor, ticket)
+
+        return with_question
+
+    return decorate
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -203,23 +213,15 @@ async def on_button(update: Update, context: BotContext) -> None:
     await handler[parsed(update).arg](update, context)
 
 
-@requires(Action.VIEW_QUESTION)
-async def _view(update: Update, context: BotContext) -> None:
-    loaded = await _load(update, context, Action.VIEW_QUESTION)
-    if loaded is None:
-        return
-    actor, ticket = loaded
+@on_question(Action.VIEW_QUESTION)
+async def _view(update: Update, context: BotContext, actor: Actor, ticket: Ticket) -> None:
     async with context.db.transaction() as db:
         await _audit(db, context, actor, Action.VIEW_QUESTION, ticket)
     await show(update, context, *await _screen(context, ticket))
 
 
-@requires(Action.TAKE_QUESTION)
-async def _take(update: Update, context: BotContext) -> None:
-    loaded = await _load(update, context, Action.TAKE_QUESTION)
-    if loaded is None:
-        return
-    actor, ticket = loaded
+@on_question(Action.TAKE_QUESTION)
+async def _take(update: Update, context: BotContext, actor: Actor, ticket: Ticket) -> None:
     assert context.account is not None
     async with context.db.transaction() as db:
         fresh = await advice.get_ticket(db, ticket.id)
@@ -243,12 +245,8 @@ async def _take(update: Update, context: BotContext) -> None:
     await show(update, context, *await _screen(context, ticket, note))
 
 
-@requires(Action.ANSWER_QUESTION)
-async def _ask_answer(update: Update, context: BotContext) -> None:
-    loaded = await _load(update, context, Action.ANSWER_QUESTION)
-    if loaded is None:
-        return
-    _, ticket = loaded
+@on_question(Action.ANSWER_QUESTION)
+async def _ask_answer(update: Update, context: BotContext, actor: Actor, ticket: Ticket) -> None:
     assert context.account is not None
     if not may_answer(ticket, context.account.id):
         await show(update, context, *await _screen(context, ticket))
@@ -278,11 +276,11 @@ async def _show_answer_prompt(
     await show(update, context, f"{note}\n\n{text}" if note else text, rows)
 
 
-@requires(Action.ANSWER_QUESTION)
-async def _suggest_booking(update: Update, context: BotContext) -> None:
-    loaded = await _load(update, context, Action.ANSWER_QUESTION)
-    if loaded is not None:
-        await _answer(update, context, *loaded, "")
+@on_question(Action.ANSWER_QUESTION)
+async def _suggest_booking(
+    update: Update, context: BotContext, actor: Actor, ticket: Ticket
+) -> None:
+    await _answer(update, context, actor, ticket, "")
 
 
 async def _answer(
@@ -336,9 +334,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     actor, text = actor_of(update, context), update.message.text
     ticket = await advice.get_ticket(context.db, prompt.target_id)
     if ticket is None or not _may(actor, Action.ANSWER_QUESTION, ticket):
-        assert context.account is not None
-        async with context.db.transaction() as db:
-            await prompt_storage.clear_prompt(db, context.account.id)
+        await prompts.clear(context)
         await refuse(update, context, actor, Action.ANSWER_QUESTION)
         return
     if measured_length(text) > MAX_ANSWER_LENGTH:
@@ -356,9 +352,7 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def on_cancel(update: Update, context: BotContext) -> None:
-    assert context.account is not None
-    async with context.db.transaction() as db:
-        await prompt_storage.clear_prompt(db, context.account.id)
+    await prompts.clear(context)
     await show_main_menu(update, context, context.t("Stopped. Nothing was sent."))
 
 

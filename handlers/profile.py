@@ -220,9 +220,7 @@ async def on_name(update: Update, context: BotContext) -> None:
 
 
 async def on_cancel(update: Update, context: BotContext) -> None:
-    assert context.account is not None
-    async with context.db.transaction() as db:
-        await prompt_storage.clear_prompt(db, context.account.id)
+    await prompts.clear(context)
     await _show_profile(update, context, context.t("Stopped. Nothing was changed."))
 
 

@@ -31,3 +31,10 @@ def waiting_for(
         return prompt.asked_at if prompt else None
 
     return waiting
+
+
+async def clear(context: BotContext) -> None:
+    """Nothing waits for the user's typed text any more (/cancel, or the question answered)."""
+    if context.account is not None:
+        async with context.db.transaction() as db:
+            await prompts.clear_prompt(db, context.account.id)

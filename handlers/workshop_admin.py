@@ -294,9 +294,7 @@ async def on_form(update: Update, context: BotContext) -> None:
     prompt = await prompts.current(context, FORM)
     assert prompt is not None and context.account is not None  # TextFlow: it waits
     if not may(actor, Action.EDIT_WORKSHOP, actor.carrier_id):
-        # No longer staff since the form was asked for.
-        async with context.db.transaction() as db:
-            await prompt_storage.clear_prompt(db, context.account.id)
+        await prompts.clear(context)  # no longer staff since the form was asked for
         await refuse(update, context, actor, Action.EDIT_WORKSHOP)
         return
     details = parse_form(update.message.text, now=context.now(), tz=context.settings.tz)
@@ -365,9 +363,7 @@ async def _change(
 
 
 async def on_form_cancel(update: Update, context: BotContext) -> None:
-    if context.account is not None:
-        async with context.db.transaction() as db:
-            await prompt_storage.clear_prompt(db, context.account.id)
+    await prompts.clear(context)
     note = context.t("Stopped. Nothing was saved.")
     actor = actor_of(update, context)
     if may(actor, Action.EDIT_WORKSHOP, actor.carrier_id):
