@@ -75,11 +75,6 @@ class TicketMessage:
     sent_at: datetime
 
 
-def visible_to(ticket: Ticket, carrier_id: int | None) -> bool:
-    """Staff see the questions to their carrier and those of the shared queue."""
-    return carrier_id is not None and ticket.carrier_id in (None, carrier_id)
-
-
 def take(ticket: Ticket, staff_user_id: int) -> tuple[Ticket, Take]:
     if not ticket.is_active:
         return ticket, Take.CLOSED

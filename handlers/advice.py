@@ -438,10 +438,10 @@ def render_answer(params: Mapping[str, Any], tr: Translator) -> Rendered:
         head = tr.gettext("💬 <b>{carrier} answered your question:</b>").format(carrier=carrier)
     answer = excerpt(params["answer"], MAX_TEXT_LENGTH)  # the limit held when it was typed
     foot = tr.gettext("If something is unclear, reply. If it is solved, tap “Solved”.")
-    rest = len(head) + len(answer) + len(foot) + len("<blockquote></blockquote>\n\n\n\n")
-    quote = excerpt(params["quote"], min(MAX_QUOTE_LENGTH, MAX_TEXT_LENGTH - rest))
-    body = "\n\n".join(part for part in (answer, foot) if part)
-    text = f"{head}\n<blockquote>{quote}</blockquote>\n\n{body}"
+    before = f"{head}\n<blockquote>"
+    after = "</blockquote>\n\n" + "\n\n".join(part for part in (answer, foot) if part)
+    room = MAX_TEXT_LENGTH - len(before) - len(after)
+    text = before + excerpt(params["quote"], min(MAX_QUOTE_LENGTH, room)) + after
     ticket = params["ticket"]
     rows: tuple[tuple[tuple[str, str], ...], ...] = (
         (
