@@ -14,6 +14,8 @@ from bot.delivery import Sender
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from handlers import (
+    advice,
+    advice_staff,
     announce,
     audit,
     bookings,
@@ -28,12 +30,15 @@ from handlers import (
     locale,
     menu,
     notifications,
+    profile,
     rent_limits,
     search,
     slots,
     staff,
     start,
     text_input,
+    workshop_admin,
+    workshops,
 )
 from storage.db import open_db
 from storage.places import load_city
@@ -54,6 +59,11 @@ HANDLER_MODULES = (  # order matters, change it only here
     announce,  # /announce: staff message many people at once
     bookings,  # /book, /appointments: consultation hours for seekers and volunteers
     slots,  # /slots: staff create consultation hours and see who booked
+    workshops,  # /workshops: list, register, waitlist; the workshop messages of the outbox
+    workshop_admin,  # staff: the workshop form, announce, cancel, participants and CSV
+    advice,  # /ask: volunteers' questions to caseworkers, replies, "solved"
+    advice_staff,  # /questions: staff take and answer questions
+    profile,  # /profile: the volunteer's first name, Veedel, languages, topics
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
     notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons

@@ -44,6 +44,13 @@ MYDATA_ACCESS_ENTRIES = 20  # the latest staff accesses listed in a seeker's /my
 MAX_LISTING_PHOTOS = MAX_ALBUM  # a household sees them all in one album
 LISTINGS_PAGE_SIZE = 10  # listings per "My listings" message, for staff and households
 SHORTLIST_PAGE_SIZE = 8  # households per shortlist message (fewer if they would not fit)
+WORKSHOP_LIST_SIZE = 10  # workshops listed by /workshops, the soonest first
+QUESTIONS_PAGE_SIZE = 10  # open questions per staff message
+# Questions to caseworkers, counted as sent (HTML-escaped): a question and an answer fit in
+# one message each, and an answer with its question quoted fits one too.
+MAX_QUESTION_LENGTH = 2000
+MAX_ANSWER_LENGTH = 3000
+MAX_QUOTE_LENGTH = 500  # the question quoted above an answer is cut to this, at a word
 
 # The outbox sender (bot/delivery.py).
 # A request reaches Telegram a little after the sender starts it, and a busy machine can

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +14,8 @@ from domain.pacing import QuietHours
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_QUIET_HOURS = QuietHours(time(21, 0), time(8, 0))
+DEFAULT_QUESTION_ALERT = timedelta(hours=24)
+MAX_QUESTION_ALERT_HOURS = 24 * 30
 
 
 class SettingsError(ValueError):
@@ -32,6 +34,8 @@ class Settings:
     webhook_secret: str | None = None
     port: int = 8443
     quiet_hours: QuietHours | None = DEFAULT_QUIET_HOURS  # None: notices go out at any hour
+    # A volunteer's question nobody has taken for this long is shown to all staff it is for.
+    question_alert_after: timedelta = DEFAULT_QUESTION_ALERT
 
     @property
     def telegram_file_url(self) -> str:
@@ -54,6 +58,7 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             port=parse_port(env.get("PORT", "8443"), "PORT"),
             quiet_hours=_quiet_hours(env.get("QUIET_HOURS", "21:00-08:00")),
+            question_alert_after=_alert_hours(env.get("QUESTION_ALERT_HOURS", "24")),
         )
 
 
@@ -96,6 +101,20 @@ def _locale(value: str) -> str:
             f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, got {value!r}"
         )
     return value
+
+
+def _alert_hours(value: str) -> timedelta:
+    value = value.strip()
+    if (
+        not value.isascii()
+        or not value.isdigit()
+        or not 1 <= int(value) <= MAX_QUESTION_ALERT_HOURS
+    ):
+        raise SettingsError(
+            f"QUESTION_ALERT_HOURS must be a whole number of hours from 1 to "
+            f"{MAX_QUESTION_ALERT_HOURS}, got {value!r}"
+        )
+    return timedelta(hours=int(value))
 
 
 def parse_port(value: str, variable: str, *, allow_any: bool = False) -> int:

@@ -42,6 +42,13 @@ class Action(StrEnum):
     VIEW_BOOKINGS = "bookings.view"
     MARK_ATTENDANCE = "bookings.attendance"
     EXPORT_BOOKINGS = "bookings.export"
+    EDIT_WORKSHOP = "workshop.edit"  # create or change
+    ANNOUNCE_WORKSHOP = "workshop.announce"
+    CANCEL_WORKSHOP = "workshop.cancel"
+    VIEW_PARTICIPANTS = "workshop.participants"  # the list and its CSV export
+    VIEW_QUESTION = "question.view"
+    TAKE_QUESTION = "question.take"
+    ANSWER_QUESTION = "question.answer"
 
 
 DENIED_PREFIX = "denied."
@@ -122,4 +129,14 @@ def may(
             | Action.EXPORT_BOOKINGS
         ):
             return actor.is_staff and carrier_id == actor.carrier_id
+        case (
+            Action.EDIT_WORKSHOP
+            | Action.ANNOUNCE_WORKSHOP
+            | Action.CANCEL_WORKSHOP
+            | Action.VIEW_PARTICIPANTS
+        ):
+            return actor.is_staff and carrier_id == actor.carrier_id
+        case Action.VIEW_QUESTION | Action.TAKE_QUESTION | Action.ANSWER_QUESTION:
+            # None: a question to every carrier, which any carrier's staff may answer.
+            return actor.is_staff and carrier_id in (None, actor.carrier_id)
     assert_never(action)

@@ -45,6 +45,13 @@ _LABELS = {
     Action.VIEW_BOOKINGS: N_("see who booked"),
     Action.MARK_ATTENDANCE: N_("mark attendance"),
     Action.EXPORT_BOOKINGS: N_("export a day's bookings"),
+    Action.EDIT_WORKSHOP: N_("create or change a workshop"),
+    Action.ANNOUNCE_WORKSHOP: N_("announce a workshop"),
+    Action.CANCEL_WORKSHOP: N_("cancel a workshop"),
+    Action.VIEW_PARTICIPANTS: N_("see a workshop's participants"),
+    Action.VIEW_QUESTION: N_("read a volunteer's question"),
+    Action.TAKE_QUESTION: N_("take a volunteer's question"),
+    Action.ANSWER_QUESTION: N_("answer a volunteer's question"),
 }
 
 

@@ -89,6 +89,28 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "bz": re.compile(rf"bz:(ask|yes):({_ID})"),  # cancel a slot
     "bt": re.compile(rf"bt:(attended|no_show):({_ID})"),  # mark attendance of a booking
     "bu": re.compile(rf"bu:({_DAY})"),  # the day's list as a CSV file
+    # Workshops: ids are workshops.id, checked against the presser's role or carrier.
+    "ol": re.compile(r"ol:(all)"),  # the list of workshops (staff: their carrier's)
+    "ow": re.compile(rf"ow:({_ID})"),  # show this workshop
+    "or": re.compile(rf"or:({_ID})"),  # register, or join the waitlist
+    "on": re.compile(rf"on:({_ID})"),  # "Not this time" under an announcement
+    "ox": re.compile(rf"ox:(ask|yes):({_ID})"),  # give up my place or leave the waitlist
+    "oi": re.compile(rf"oi:({_ID})"),  # send me the calendar file
+    # staff: a new workshop (id 0) or what to do with this one
+    "os": re.compile(rf"os:(new|stop|edit|announce|participants|export|cancel|cancelyes):({_ID})"),
+    # Questions to caseworkers: ids are tickets.id, checked against the presser.
+    "qa": re.compile(r"qa:(start)"),  # ask a question
+    "qc": re.compile(rf"qc:({_ID}):([a-z]{{2,12}})"),  # draft: carrier code, or "any"
+    "qd": re.compile(rf"qd:({_ID}):(nohousehold|back|send|cancel)"),  # draft: a step
+    "ql": re.compile(rf"ql:({_ID})"),  # staff: open questions from this offset
+    "qs": re.compile(rf"qs:(view|take|answer|book):({_ID})"),  # staff: this question
+    "qv": re.compile(rf"qv:(reply|solved):({_ID})"),  # volunteer: after an answer
+    "qk": re.compile(r"qk:(book)"),  # how to book a Beratungsgespräch
+    # The volunteer profile.
+    "fp": re.compile(r"fp:(show|name|clearname|districts|languages|topics)"),
+    "fd": re.compile(r"fd:([0-9]{1,2})"),  # choose or unchoose this district (its number)
+    "fl": re.compile(r"fl:([a-z]{2,3})"),  # … this language
+    "ft": re.compile(r"ft:([a-z]{1,16})"),  # … this workshop topic
 }
 
 

@@ -19,6 +19,7 @@ PUBLIC_COMMANDS = (
     ("mysearch", N_("My housing search")),
     ("book", N_("Book a consultation")),
     ("appointments", N_("My appointments")),
+    ("workshops", N_("Workshops: see and register")),
     ("cancel", N_("Stop the current question; your answers stay saved")),
     ("language", N_("Change the language")),
     ("notifications", N_("Choose which messages you get")),
@@ -37,6 +38,7 @@ CASEWORKER_COMMANDS = (
     ("listing", N_("Type a new flat listing")),
     ("listings", N_("Your carrier's flat listings")),
     ("announce", N_("Send an announcement to many people")),
+    ("questions", N_("Open questions of volunteers")),
 )
 COORDINATOR_COMMANDS = (
     ("invite", N_("Invite a new staff member")),

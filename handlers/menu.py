@@ -7,11 +7,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from domain.accounts import Account, Role
-from handlers import bookings, callback_data, cases, search, texts
+from handlers import bookings, callback_data, cases, profile, search, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
-from storage import accounts
+from storage import accounts, profiles
 
 
 def _role_help(context: BotContext, account: Account | None) -> str:
@@ -85,6 +85,9 @@ async def on_mydata(update: Update, context: BotContext) -> None:
         text = "\n\n".join((text, await cases.case_data(context, account)))
     if account.role in bookings.BOOKERS:
         text = "\n\n".join((text, await bookings.stored_bookings(context, account)))
+    if account.role is Role.VOLUNTEER:
+        saved = await profiles.get_profile(context.db, account.id)
+        text = "\n\n".join((text, profile.summary(context, saved)))
     await show(update, context, text, [menu_row(context)])
 
 

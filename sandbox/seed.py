@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import BotApp
 from domain.appointments import Audience, Slot, SlotKind, SlotPlan, expand
 from domain.listings import read_form
+from domain.workshops import Audience as WorkshopAudience
+from domain.workshops import Translation, WorkshopDetails, WorkshopTopic
 from sandbox.personas import ADMIN, CARITAS_STAFF, PERSONAS
-from storage import accounts, listings, slots
+from storage import accounts, listings, slots, workshops
 from storage.db import Db
 from storage.places import load_city
 
@@ -100,7 +102,46 @@ async def add_consultation_hours(db: Db, now: datetime) -> None:
         )  # fmt: skip
 
 
-SEED_STEPS: tuple[SeedStep, ...] = (make_staff_personas, demo_listing, add_consultation_hours)
+DEMO_WORKSHOP_TITLE = "Wohnungssuche in Köln: so begleiten Sie Haushalte"
+
+
+async def plan_demo_workshop(db: Db, now: datetime) -> None:
+    """A Caritas workshop a week ahead with three places, so the waitlist can be tried too.
+    Marked announced, so it is listed in /workshops, but not broadcast: the personas have
+    not started the bot when this runs. Once it is over, the next start plans a new one."""
+    caritas = await accounts.find_carrier(db, "caritas")
+    assert caritas is not None
+    planned = await workshops.list_for_carrier(db, caritas.id, now)
+    if any(w.details.title == DEMO_WORKSHOP_TITLE for w in planned):
+        return
+    day = (now + timedelta(days=7)).astimezone(UTC)
+    start = day.replace(hour=17, minute=0, second=0, microsecond=0)
+    details = WorkshopDetails(
+        title=DEMO_WORKSHOP_TITLE,
+        description="Wo Wohnungen inseriert werden, wie eine Bewerbung aussieht und welche "
+        "Unterlagen (WBS, SCHUFA, Mietschuldenfreiheitsbescheinigung) bereitliegen sollten.",
+        topic=WorkshopTopic.SEARCH,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Caritas, Bartholomäus-Schink-Straße 6, 50825 Köln",
+        capacity=3,
+        audience=WorkshopAudience.BOTH,
+        language="de",
+        translations={
+            "uk": Translation("Пошук житла в Кельні: як супроводжувати сім'ї"),
+            "ar": Translation("البحث عن سكن في كولونيا: كيف ترافق العائلات"),
+        },
+    )
+    workshop = await workshops.create_workshop(db, caritas.id, details, None, now)
+    await workshops.mark_announced(db, workshop.id, now)
+
+
+SEED_STEPS: tuple[SeedStep, ...] = (
+    make_staff_personas,
+    demo_listing,
+    add_consultation_hours,
+    plan_demo_workshop,
+)
 
 
 async def seed(app: BotApp) -> None:

@@ -182,3 +182,26 @@ def test_a_carrier_asks_the_same_seeker_at_most_once_a_week():
     assert not may_ask_consent(last, consented=False, now=NOW + week / 2, interval=week)
     assert may_ask_consent(last, consented=False, now=NOW + week, interval=week)
     assert not may_ask_consent(None, consented=True, now=NOW, interval=week)
+
+
+WORKSHOP_ACTIONS = (
+    Action.EDIT_WORKSHOP,
+    Action.ANNOUNCE_WORKSHOP,
+    Action.CANCEL_WORKSHOP,
+    Action.VIEW_PARTICIPANTS,
+)
+QUESTION_ACTIONS = (Action.VIEW_QUESTION, Action.TAKE_QUESTION, Action.ANSWER_QUESTION)
+
+
+@pytest.mark.parametrize("action", WORKSHOP_ACTIONS)
+def test_workshops_are_their_carriers_staffs_business_only(action):
+    assert may(CASEWORKER, action, 1) and may(COORDINATOR, action, 1)
+    assert not may(CASEWORKER, action, 2) and not may(CASEWORKER, action, None)
+    assert not may(ADMIN, action, 1) and not may(SEEKER, action, 1)
+
+
+@pytest.mark.parametrize("action", QUESTION_ACTIONS)
+def test_questions_to_all_carriers_are_open_to_every_carriers_staff(action):
+    assert may(CASEWORKER, action, 1) and may(CASEWORKER, action, None)
+    assert not may(CASEWORKER, action, 2)
+    assert not may(ADMIN, action, None) and not may(SEEKER, action, None)

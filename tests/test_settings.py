@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,12 @@ def test_defaults():
     assert str(settings.tz) == "Europe/Berlin"
     assert settings.default_locale == "de"
     assert settings.admin_ids == frozenset()
+    assert settings.question_alert_after == timedelta(hours=24)
+
+
+def test_the_time_a_question_may_wait_is_set_in_hours():
+    settings = Settings.from_env({**BASE, "QUESTION_ALERT_HOURS": " 4 "})
+    assert settings.question_alert_after == timedelta(hours=4)
 
 
 def test_a_local_bot_api_server_is_honoured():
@@ -48,6 +55,8 @@ def test_admin_ids_are_parsed():
         ({**BASE, "DEFAULT_LOCALE": "xx"}, "DEFAULT_LOCALE"),
         ({**BASE, "TELEGRAM_BASE_URL": "api.telegram.org"}, "TELEGRAM_BASE_URL"),
         ({**BASE, "PORT": "99999"}, "PORT"),
+        ({**BASE, "QUESTION_ALERT_HOURS": "0"}, "QUESTION_ALERT_HOURS"),
+        ({**BASE, "QUESTION_ALERT_HOURS": "1.5"}, "QUESTION_ALERT_HOURS"),
     ],
 )
 def test_a_bad_value_names_the_variable(env, variable):

@@ -84,7 +84,15 @@ async def test_start_again_after_registering_shows_the_menu(harness: Harness):
     harness.rec.clear()
     await harness.send("/start", lang="de")
     # Volunteers book consultations but have no housing search.
-    assert harness.rec.last().callback_data == ["bk:start", "bl:mine", "mn:help", "mn:settings"]
+    assert harness.rec.last().callback_data == [
+        "bk:start",
+        "bl:mine",
+        "ol:all",
+        "qa:start",
+        "fp:show",
+        "mn:help",
+        "mn:settings",
+    ]
 
 
 async def test_settings_hold_language_notifications_privacy_and_deletion(harness: Harness):
@@ -95,6 +103,7 @@ async def test_settings_hold_language_notifications_privacy_and_deletion(harness
         "lm:0",
         "bk:start",
         "bl:mine",
+        "ol:all",
         "mn:help",
         "mn:settings",
     ]
