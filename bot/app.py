@@ -14,7 +14,9 @@ from bot.delivery import Sender
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from handlers import (
+    accompaniment,
     audit,
+    case_progress,
     cases,
     commands,
     errors,
@@ -27,7 +29,9 @@ from handlers import (
     search,
     staff,
     start,
+    stats,
     text_input,
+    viewings,
 )
 from storage.db import open_db
 from storage.places import load_city
@@ -42,6 +46,10 @@ HANDLER_MODULES = (  # order matters, change it only here
     audit,  # /audit for coordinators and admins
     rent_limits,  # /rentlimits: staff read and add the KdU tables
     search,  # the housing search: registration chat and /mysearch
+    case_progress,  # a case's status on the case card, the household's case, aftercare
+    viewings,  # viewings: scheduled by staff (typed), answered by the household, reminders
+    accompaniment,  # volunteers' offers to go along, requests for a companion
+    stats,  # /stats and /export for staff
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
     notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons
@@ -71,6 +79,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.city = load_city()
     app.bot_data.text_flows = []
     app.bot_data.menu_entries = []
+    app.bot_data.case_sections = []
     for module in HANDLER_MODULES:
         module.register(app)
     app.add_error_handler(errors.on_error)

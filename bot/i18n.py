@@ -12,7 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -62,6 +63,12 @@ class Translator:
 
     def datetime(self, moment: datetime, fmt: str = "medium") -> str:
         return format_datetime(moment, format=fmt, tzinfo=self.tz, locale=self.locale)
+
+    def when(self, moment: datetime) -> str:
+        """An appointment: weekday, day, month and time, e.g. "Sa., 28. November, 14:30"."""
+        day = format_skeleton("MMMMEEEEd", moment, tzinfo=self.tz, locale=self.locale)
+        pattern = Locale.parse(self.locale).datetime_formats["long"]
+        return str(pattern).format(self.time(moment), day)
 
     def money(self, amount: Decimal | int) -> str:
         return format_currency(amount, "EUR", locale=self.locale)

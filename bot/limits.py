@@ -52,3 +52,12 @@ OUTBOX_RETRY = RetryPolicy(
 OUTBOX_KEEP = timedelta(days=30)  # settled rows are deleted after this
 OUTBOX_PURGE_EVERY = timedelta(hours=1)
 PROGRESS_EVERY = timedelta(seconds=5)  # how often a broadcast status is edited at most
+
+# Cases, viewings and accompaniment.
+COMPANION_WAIT = timedelta(hours=24)  # volunteers have this long to accept a request …
+COMPANION_LEAD = timedelta(hours=3)  # … but staff hear at least this long before the start
+RECENT_VIEWINGS = timedelta(days=14)  # past viewings stay on the case card for an outcome
+VIEWINGS_ON_CARD = 5  # viewings listed on a case card at most
+STATS_MONTHS = 12  # moves per month: this many months
+STATS_WEEKS = 8  # viewings per week: this many weeks back …
+STATS_WEEKS_AHEAD = 4  # … and this many ahead

@@ -32,6 +32,12 @@ _LABELS = {
     Action.REMOVE_STAFF: N_("remove a staff member"),
     Action.SET_CONTACT: N_("set a carrier's contact"),
     Action.VIEW_AUDIT: N_("read the audit log"),
+    Action.MOVE_CASE: N_("change the status of a case"),
+    Action.SCHEDULE_VIEWING: N_("schedule a viewing"),
+    Action.CHANGE_VIEWING: N_("change a viewing"),
+    Action.REQUEST_COMPANION: N_("ask for a companion"),
+    Action.VIEW_STATS: N_("look at the figures"),
+    Action.EXPORT_CASES: N_("export the cases"),
 }
 
 

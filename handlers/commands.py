@@ -29,7 +29,11 @@ STAFF_COMMANDS = (
     ("staff", N_("Staff menu")),
     ("rentlimits", N_("Rent limits (KdU): show or add")),
 )
-CASEWORKER_COMMANDS = (("find", N_("Look up a case by its case number")),)
+CASEWORKER_COMMANDS = (
+    ("find", N_("Look up a case by its case number")),
+    ("stats", N_("Figures of your carrier as charts")),
+    ("export", N_("Your carrier's cases as a CSV file")),
+)
 COORDINATOR_COMMANDS = (
     ("invite", N_("Invite a new staff member")),
     ("team", N_("List and remove staff")),

@@ -39,6 +39,7 @@ class Call:
     endpoint: str
     params: dict[str, Any]
     at: datetime | None = None  # the fake clock's time of the request, if the fake has one
+    files: dict[str, bytes] = field(default_factory=dict)  # uploads: file name → content
 
     @property
     def text(self) -> str:
@@ -114,7 +115,9 @@ class RecordingRequest(InProcessRequest):
         params = request_data.parameters if request_data else {}
         now = self.clock() if self.clock else None
         if endpoint != "getUpdates":
-            self.calls.append(Call(endpoint, params, now))
+            uploads = (request_data.multipart_data if request_data else None) or {}
+            files = {name: content for name, content, _ in uploads.values()}
+            self.calls.append(Call(endpoint, params, now, files))
         problems = validate(endpoint, params)
         if problems:
             self.invalid.extend(f"{endpoint}: {problem}" for problem in problems)

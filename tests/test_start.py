@@ -83,13 +83,19 @@ async def test_start_again_after_registering_shows_the_menu(harness: Harness):
     await _register(harness, "volunteer", "de")
     harness.rec.clear()
     await harness.send("/start", lang="de")
-    assert harness.rec.last().callback_data == ["mn:help", "mn:settings"]  # volunteers: no search
+    # Volunteers: no search, but accompaniment.
+    assert harness.rec.last().callback_data == ["ko:show", "mn:help", "mn:settings"]
 
 
 async def test_settings_hold_language_notifications_privacy_and_deletion(harness: Harness):
     await _register(harness, "seeker", "en")
     await harness.send("/menu")
-    assert harness.rec.last().callback_data == ["mn:mysearch", "mn:help", "mn:settings"]
+    assert harness.rec.last().callback_data == [
+        "mn:mysearch",
+        "xm:show",
+        "mn:help",
+        "mn:settings",
+    ]
     await harness.press("mn:settings")
     assert harness.rec.last().callback_data == [
         "mn:language",
