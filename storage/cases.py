@@ -14,11 +14,6 @@ _COLUMNS = """
            u.case_number
     FROM cases k JOIN users u ON u.id = k.user_id
 """
-# The case's carrier still has the household's consent.
-_CONSENTED = (
-    "EXISTS (SELECT 1 FROM carrier_consents c"
-    " WHERE c.user_id = k.user_id AND c.carrier_id = k.carrier_id)"
-)
 
 
 def _case(row: aiosqlite.Row) -> Case:
@@ -98,7 +93,9 @@ async def _add_event(
 async def list_cases_for_carrier(db: Db, carrier_id: int) -> list[Case]:
     """The cases the carrier follows and may see (consent still given), oldest first."""
     rows = await db.conn.execute_fetchall(
-        _COLUMNS + " WHERE k.carrier_id = ? AND " + _CONSENTED + " ORDER BY k.opened_at",
+        _COLUMNS
+        + " JOIN carrier_consents c ON c.user_id = k.user_id AND c.carrier_id = k.carrier_id"
+        " WHERE k.carrier_id = ? ORDER BY k.opened_at, k.user_id",
         (carrier_id,),
     )
     return [_case(row) for row in rows]

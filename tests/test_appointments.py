@@ -9,9 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.accompaniment import Acceptance, Kind, Offer, Request, RequestStatus, acceptance
+from domain.accompaniment import (
+    Acceptance,
+    Kind,
+    Offer,
+    Request,
+    RequestStatus,
+    acceptance,
+    fitting,
+)
 from domain.accompaniment import expires_at as request_expiry
-from domain.accompaniment import fitting
 from domain.searches import Document
 from domain.stats import count_by_period, month_bounds, week_bounds
 from domain.viewings import (
@@ -44,7 +51,10 @@ def at(day: int, month: int, hour: int, minute: int = 0, year: int = 2026) -> da
             Appointment(at(28, 11, 14), "Deutzer Freiheit 5"),
         ),
         ("2026-12-01 9.15\nKalk Post", Appointment(at(1, 12, 9, 15), "Kalk Post")),
-        ("٢٨.١١. ١٤:٣٠\nVenloer Str. 12", Appointment(at(28, 11, 14, 30), "Venloer Str. 12")),
+        (  # Arabic-Indic digits
+            "\u0662\u0668.\u0661\u0661. \u0661\u0664:\u0663\u0660\nVenloer Str. 12",
+            Appointment(at(28, 11, 14, 30), "Venloer Str. 12"),
+        ),
         ("3.1. 10h\nA\nB\nC", Appointment(at(3, 1, 10, year=2027), "A", "B C")),
     ],
 )

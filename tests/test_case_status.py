@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +29,7 @@ statuses = st.sampled_from(CaseStatus)
 resumes = st.one_of(st.none(), st.sampled_from(BEFORE_MOVE))
 
 
-@pytest.mark.parametrize(("current", "target"), list(zip(PATH, PATH[1:], strict=False)))
+@pytest.mark.parametrize(("current", "target"), list(pairwise(PATH)))
 def test_one_step_forward_is_normal(current, target):
     assert judge(current, target).verdict is Verdict.ALLOWED
 
@@ -122,10 +123,10 @@ def test_checkins_come_before_the_anmeldung_deadline_then_at_6_and_12_weeks():
     moved = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # 21:00 in Cologne
     times = checkin_times(moved, BERLIN)
     assert [week for week, _ in times] == [2, 6, 12]
-    assert [t.astimezone(BERLIN).replace(tzinfo=None) for _, t in times] == [
-        datetime(2026, 12, 6, 10, 0),
-        datetime(2027, 1, 6, 10, 0),
-        datetime(2027, 2, 17, 10, 0),
+    assert [t.astimezone(BERLIN) for _, t in times] == [
+        datetime(2026, 12, 6, 10, 0, tzinfo=BERLIN),
+        datetime(2027, 1, 6, 10, 0, tzinfo=BERLIN),
+        datetime(2027, 2, 17, 10, 0, tzinfo=BERLIN),
     ]
     deadline = anmeldung_deadline(moved, BERLIN)
     assert deadline == date(2026, 12, 9) and times[0][1].date() < deadline
