@@ -549,7 +549,7 @@ def _overview(context: BotContext, offer: Offer) -> tuple[str, Keyboard]:
             button("📍 " + t("Districts"), "ko", "districts"),
             button("🗣 " + t("Languages"), "ko", "languages"),
         ],
-        [button("📋 " + t("Where"), "ko", "kinds"), switch],
+        [button("📋 " + context.tp("accompaniment", "Where"), "ko", "kinds"), switch],
         menu_row(context),
     ]
     return "\n\n".join((intro, choices, state)), rows

@@ -27,66 +27,64 @@ from domain.viewings import (
 
 
 def status_label(tr: Translator, status: CaseStatus) -> str:
-    p = tr.pgettext
     return {
-        CaseStatus.SEARCHING: p("case status", "Searching"),
-        CaseStatus.VIEWING: p("case status", "Viewing"),
-        CaseStatus.OFFER: p("case status", "Offer received"),
-        CaseStatus.RENT_APPROVED: p("case status", "Rent approved"),
-        CaseStatus.LEASE_SIGNED: p("case status", "Lease signed"),
-        CaseStatus.MOVED: p("case status", "Moved"),
-        CaseStatus.AFTERCARE: p("case status", "Aftercare"),
-        CaseStatus.CLOSED: p("case status", "Closed"),
-        CaseStatus.PAUSED: p("case status", "Paused"),
-        CaseStatus.WITHDRAWN: p("case status", "Withdrawn"),
+        CaseStatus.SEARCHING: tr.pgettext("case status", "Searching"),
+        CaseStatus.VIEWING: tr.pgettext("case status", "Viewing"),
+        CaseStatus.OFFER: tr.pgettext("case status", "Offer received"),
+        CaseStatus.RENT_APPROVED: tr.pgettext("case status", "Rent approved"),
+        CaseStatus.LEASE_SIGNED: tr.pgettext("case status", "Lease signed"),
+        CaseStatus.MOVED: tr.pgettext("case status", "Moved"),
+        CaseStatus.AFTERCARE: tr.pgettext("case status", "Aftercare"),
+        CaseStatus.CLOSED: tr.pgettext("case status", "Closed"),
+        CaseStatus.PAUSED: tr.pgettext("case status", "Paused"),
+        CaseStatus.WITHDRAWN: tr.pgettext("case status", "Withdrawn"),
     }[status]
 
 
 def next_step(tr: Translator, status: CaseStatus, carrier: str) -> str:
     """What the household does now, in its language; `carrier` is already escaped."""
-    g = tr.gettext
     text = {
-        CaseStatus.SEARCHING: g(
+        CaseStatus.SEARCHING: tr.gettext(
             "Next step: look for flats and keep your papers ready. Your caseworker at "
             "{carrier} helps you and tells you about viewings."
         ),
-        CaseStatus.VIEWING: g(
+        CaseStatus.VIEWING: tr.gettext(
             "Next step: go to the flat viewing (Besichtigung). You get the time and place in "
             "a separate message, and a reminder the day before."
         ),
-        CaseStatus.OFFER: g(
+        CaseStatus.OFFER: tr.gettext(
             "You got a rental offer (Mietangebot). Next step: <b>do not sign yet.</b> First "
             "take the offer to your Jobcenter or Sozialamt and ask them to approve the rent. "
             "They check that it is reasonable (angemessen). If you sign before, they may not "
             "pay the rent."
         ),
-        CaseStatus.RENT_APPROVED: g(
+        CaseStatus.RENT_APPROVED: tr.gettext(
             "The Jobcenter or Sozialamt approved the rent. Next step: sign the lease "
             "(Mietvertrag). If you need the deposit (Kaution), ask the Jobcenter or Sozialamt "
             "for it as a loan."
         ),
-        CaseStatus.LEASE_SIGNED: g(
+        CaseStatus.LEASE_SIGNED: tr.gettext(
             "You signed the lease (Mietvertrag). Next step: plan your move. Ask the landlord "
             "for the Wohnungsgeberbestätigung (landlord's confirmation): you need it to "
             "register your new address (Anmeldung)."
         ),
-        CaseStatus.MOVED: g(
+        CaseStatus.MOVED: tr.gettext(
             "Welcome to your new home! Next step: register your new address at the "
             "Bürgeramt within two weeks (Anmeldung). Bring the Wohnungsgeberbestätigung from "
             "your landlord and your ID. We will ask how you are in the coming weeks."
         ),
-        CaseStatus.AFTERCARE: g(
+        CaseStatus.AFTERCARE: tr.gettext(
             "{carrier} stays with you for the first months after the move (aftercare). If "
             "you need help, say so when we ask how you are, or contact {carrier}."
         ),
-        CaseStatus.CLOSED: g(
+        CaseStatus.CLOSED: tr.gettext(
             "Your case is closed. All the best in your new home! You can still contact "
             "{carrier} if you need help."
         ),
-        CaseStatus.PAUSED: g(
+        CaseStatus.PAUSED: tr.gettext(
             "Your case is paused for now. Your caseworker at {carrier} tells you when it goes on."
         ),
-        CaseStatus.WITHDRAWN: g(
+        CaseStatus.WITHDRAWN: tr.gettext(
             "Your case with {carrier} has ended. If you want help with a flat again, "
             "register a new housing search with /mysearch."
         ),
@@ -95,22 +93,22 @@ def next_step(tr: Translator, status: CaseStatus, carrier: str) -> str:
 
 
 def kind_label(tr: Translator, kind: Kind) -> str:
-    p = tr.pgettext
     return {
-        Kind.VIEWING: p("accompaniment", "Flat viewing (Besichtigung)"),
-        Kind.JOBCENTER: p("accompaniment", "Jobcenter (benefits office)"),
-        Kind.SOZIALAMT: p("accompaniment", "Sozialamt (social welfare office)"),
-        Kind.BUERGERAMT: p("accompaniment", "Bürgeramt (Anmeldung: registering an address)"),
+        Kind.VIEWING: tr.pgettext("accompaniment", "Flat viewing (Besichtigung)"),
+        Kind.JOBCENTER: tr.pgettext("accompaniment", "Jobcenter (benefits office)"),
+        Kind.SOZIALAMT: tr.pgettext("accompaniment", "Sozialamt (social welfare office)"),
+        Kind.BUERGERAMT: tr.pgettext(
+            "accompaniment", "Bürgeramt (Anmeldung: registering an address)"
+        ),
     }[kind]
 
 
 def outcome_label(tr: Translator, outcome: ViewingOutcome) -> str:
-    p = tr.pgettext
     return {
-        ViewingOutcome.OFFER: p("viewing outcome", "Offer"),
-        ViewingOutcome.NO_OFFER: p("viewing outcome", "No offer"),
-        ViewingOutcome.DECLINED: p("viewing outcome", "Household declined"),
-        ViewingOutcome.NO_SHOW: p("viewing outcome", "Did not come"),
+        ViewingOutcome.OFFER: tr.pgettext("viewing outcome", "Offer"),
+        ViewingOutcome.NO_OFFER: tr.pgettext("viewing outcome", "No offer"),
+        ViewingOutcome.DECLINED: tr.pgettext("viewing outcome", "Household declined"),
+        ViewingOutcome.NO_SHOW: tr.pgettext("viewing outcome", "Did not come"),
     }[outcome]
 
 
@@ -153,19 +151,20 @@ def appointment_prompt(tr: Translator, now: datetime) -> str:
 
 
 def appointment_problem(tr: Translator, problem: AppointmentProblem) -> str:
-    g = tr.gettext
     if problem is AppointmentProblem.TOO_LONG:
-        return g(
+        return tr.gettext(
             "The address or the meeting point is too long: at most {max} characters each."
         ).format(max=tr.number(MAX_PLACE_LENGTH))
     return {
-        AppointmentProblem.EMPTY: g("The first line needs a date and a time."),
-        AppointmentProblem.NO_TIME: g("The first line needs a date and a time."),
-        AppointmentProblem.NOT_A_DATE: g("I could not read the date in the first line."),
-        AppointmentProblem.IN_THE_PAST: g("That time has already passed."),
-        AppointmentProblem.TOO_FAR: g(
+        AppointmentProblem.EMPTY: tr.gettext("The first line needs a date and a time."),
+        AppointmentProblem.NO_TIME: tr.gettext("The first line needs a date and a time."),
+        AppointmentProblem.NOT_A_DATE: tr.gettext("I could not read the date in the first line."),
+        AppointmentProblem.IN_THE_PAST: tr.gettext("That time has already passed."),
+        AppointmentProblem.TOO_FAR: tr.gettext(
             "That date is more than half a year ahead. A date without a year means the next "
             "one to come. Please check it."
         ),
-        AppointmentProblem.NO_PLACE: g("The address is missing: please put it on line two."),
+        AppointmentProblem.NO_PLACE: tr.gettext(
+            "The address is missing: please put it on line two."
+        ),
     }[problem]

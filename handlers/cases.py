@@ -26,9 +26,11 @@ from domain.cases import ConsentAnswer, may_ask_consent, parse_case_number
 from domain.locales import language_name
 from handlers import callback_data
 from handlers.callback_data import parsed
+from handlers.case_texts import status_label
 from handlers.guards import actor_of, answer_expired, record_refusal, requires, what_was_tried
 from handlers.ui import Keyboard, button, menu_row, menu_row_in, show
 from storage import accounts, consents
+from storage import cases as case_store
 from storage.db import Db
 
 
@@ -332,6 +334,15 @@ async def case_data(context: BotContext, account: Account) -> str:
             "phone. It contains no name."
         ).format(number=i18n.isolate(number))
     ]
+    case = await case_store.get_case(context.db, account.id)
+    if case is not None:
+        # TRANSLATORS: {status} is e.g. "Offer received"; {date} when the case got it.
+        paragraphs.append(
+            t("Status of your case: {status}, since {date}.").format(
+                status=status_label(i18n, case.status),
+                date=i18n.date(case.status_since.astimezone(i18n.tz).date(), "medium"),
+            )
+        )
     entries = [
         e
         for e in await consents.audit_for_subject(context.db, account.id)

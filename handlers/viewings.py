@@ -661,7 +661,7 @@ async def on_cancel(update: Update, context: BotContext) -> None:
 
 async def on_other(update: Update, context: BotContext) -> None:
     prompt = appointment_prompt(context.i18n, context.now())
-    text = f"{context.t('Please type the appointment as text.')}\n\n{prompt}"
+    text = "\n\n".join((context.t("Please type the appointment as text."), prompt))
     await show(update, context, text, _stop(context))
 
 

@@ -11,9 +11,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.context import BotApp
+from domain.accompaniment import Kind, Offer
+from domain.accounts import Role
 from sandbox.personas import ADMIN, PERSONAS
-from storage import accounts
+from storage import accompaniment, accounts
 from storage.db import Db
+from storage.places import load_city
 
 SeedStep = Callable[[Db, datetime], Awaitable[None]]
 
@@ -33,7 +36,29 @@ async def make_staff_personas(db: Db, now: datetime) -> None:
             )
 
 
-SEED_STEPS: tuple[SeedStep, ...] = (make_staff_personas,)
+async def make_volunteer_companion(db: Db, now: datetime) -> None:
+    """The volunteer persona goes along anywhere in Köln, in the seekers' languages, so a
+    companion asked for from a viewing reaches someone at once."""
+    persona = next(p for p in PERSONAS if p.role == "volunteer")
+    account = await accounts.create_account(
+        db, persona.user_id, Role.VOLUNTEER, persona.language_code, now
+    )
+    if account.role is not Role.VOLUNTEER or await accompaniment.get_offer(db, account.id):
+        return  # chose another role in the sandbox, or has an offer of their own already
+    city = load_city()
+    languages = frozenset(p.language_code for p in PERSONAS)
+    offer = Offer(
+        account.id,
+        persona.first_name,
+        frozenset(d.name for d in city.districts),
+        languages,
+        frozenset(Kind),
+        active=True,
+    )
+    await accompaniment.save_offer(db, offer, now)
+
+
+SEED_STEPS: tuple[SeedStep, ...] = (make_staff_personas, make_volunteer_companion)
 
 
 async def seed(app: BotApp) -> None:

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from domain.accompaniment import Kind, Offer
 from domain.accounts import Account
+from sandbox.personas import PERSONAS
+from sandbox.seed import seed
 from storage import accompaniment
 from tests.conftest import Harness
 from tests.staffing import (
@@ -15,6 +17,7 @@ from tests.staffing import (
     COORDINATOR,
     SEEKER,
     audit,
+    expired_alert,
     make_team,
     register_seeker,
     share_with,
@@ -22,6 +25,7 @@ from tests.staffing import (
 )
 
 JANA, EMRE, OLGA, SAMIR = 801, 802, 803, 804
+VOLUNTEER = next(p for p in PERSONAS if p.role == "volunteer")
 TYPED = "28.11. 14:30\nVenloer Str. 12, Ehrenfeld\nvor der Haustür"
 
 
@@ -30,7 +34,7 @@ async def _volunteer(
     telegram_id: int,
     name: str,
     *,
-    lang: str = "de",
+    lang: str = "en",
     districts: frozenset[str] = frozenset({"Ehrenfeld"}),
     languages: frozenset[str] = frozenset({"uk", "de"}),
     kinds: frozenset[Kind] = frozenset(Kind),
@@ -108,8 +112,11 @@ async def test_a_request_reaches_only_volunteers_who_fit_in_their_language(harne
     await harness.deliver()
     asked = {c.params["chat_id"]: c for c in harness.rec.sent() if c.params["chat_id"] > 800}
     assert set(asked) == {JANA, EMRE}
-    assert "in \u2068Ehrenfeld\u2069" not in asked[JANA].text  # no isolates outside RTL
-    assert "Ehrenfeld" in asked[JANA].text and asked[JANA].callback_data[0] == "ka:1"
+    assert asked[JANA].text.startswith("🤝 <b>Können Sie einen Haushalt begleiten?</b>")
+    assert asked[EMRE].text.startswith("🤝 <b>Bir haneye eşlik edebilir misiniz?</b>")
+    assert "Wohnungsbesichtigung in Ehrenfeld" in asked[JANA].text
+    assert "Ukrainisch" in asked[JANA].text  # the household's language, named in German
+    assert asked[JANA].callback_data[0] == "ka:1"
     assert seeker.case_number not in asked[JANA].text  # volunteers learn no case number
 
 
@@ -189,7 +196,7 @@ async def test_a_forged_accept_changes_nothing(harness: Harness):
     await _volunteer(harness, SAMIR, "Samir", languages=frozenset({"ar"}))
     await harness.press("kv:1", lang="uk")
     await harness.press("ka:1", user_id=SAMIR)  # was not asked
-    assert _alerted(harness, "de")
+    assert expired_alert(harness)
     await harness.press("ka:1")  # the household itself
     assert _alerted(harness, "uk")
     assert await harness.rows("SELECT status FROM accompaniment_requests") == [("open",)]
@@ -205,3 +212,14 @@ async def test_a_cancelled_viewing_frees_the_volunteer(harness: Harness):
     await harness.deliver()
     assert "You do not need to go" in texts_to(harness, JANA)[-1]
     assert await harness.rows("SELECT status FROM accompaniment_requests") == [("cancelled",)]
+
+
+async def test_the_sandbox_volunteer_goes_along_and_seeding_twice_adds_nothing(harness: Harness):
+    await seed(harness.app)
+    await seed(harness.app)
+    [(user_id,)] = await harness.rows(
+        "SELECT id FROM users WHERE telegram_id = ? AND role = 'volunteer'", VOLUNTEER.user_id
+    )
+    offer = await accompaniment.get_offer(harness.db, user_id)
+    assert offer is not None and offer.first_name == VOLUNTEER.first_name
+    assert len(offer.districts) == 9 and {"uk", "ar", "fa"} <= offer.languages

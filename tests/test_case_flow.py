@@ -169,6 +169,8 @@ async def test_pausing_remembers_where_to_resume(harness: Harness):
     assert f"xs:{seeker.id}:viewing:go" in harness.rec.last().callback_data
     await _move(harness, seeker, "viewing")
     assert await _status(harness) == (1, "viewing", None)
+    await harness.send("/mydata")  # what is stored includes the case's status
+    assert "Status of your case: Viewing, since Nov 25, 2026." in harness.rec.last().text
 
 
 async def test_the_household_sees_its_case_and_next_step_from_the_menu(harness: Harness):
