@@ -12,7 +12,6 @@ import asyncio
 import csv
 import html
 import io
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 
@@ -41,11 +40,11 @@ StatSource = Callable[[Db, Translator, int, datetime], Awaitable[Chart]]
 
 
 async def households_per_status(db: Db, tr: Translator, carrier_id: int, now: datetime) -> Chart:
-    counts = Counter(c.status for c in await cases.list_cases_for_carrier(db, carrier_id))
+    counts = await cases.status_counts(db, carrier_id)
     return Chart(
         tr.gettext("Households per status"),
         tuple(status_label(tr, s) for s in CaseStatus),
-        ((tr.gettext("Households"), tuple(counts[s] for s in CaseStatus)),),
+        ((tr.gettext("Households"), tuple(counts.get(s, 0) for s in CaseStatus)),),
     )
 
 

@@ -101,6 +101,17 @@ async def list_cases_for_carrier(db: Db, carrier_id: int) -> list[Case]:
     return [_case(row) for row in rows]
 
 
+async def status_counts(db: Db, carrier_id: int) -> dict[CaseStatus, int]:
+    """How many of the carrier's visible cases are in each status."""
+    rows = await db.conn.execute_fetchall(
+        "SELECT k.status, count(*) FROM cases k"
+        " JOIN carrier_consents c ON c.user_id = k.user_id AND c.carrier_id = k.carrier_id"
+        " WHERE k.carrier_id = ? GROUP BY k.status",
+        (carrier_id,),
+    )
+    return {CaseStatus(row[0]): int(row[1]) for row in rows}
+
+
 async def status_reached(db: Db, carrier_id: int, status: CaseStatus) -> dict[int, datetime]:
     """users.id → the last time each of the carrier's visible cases reached `status`."""
     rows = await db.conn.execute_fetchall(
