@@ -43,7 +43,13 @@ from domain.places import City, find_places
 from domain.viewings import Appointment, Purpose, Viewing
 from handlers import callback_data
 from handlers.callback_data import parsed
-from handlers.case_actions import audit, authorized_case, notify, staff_to_tell
+from handlers.case_actions import (
+    audit,
+    authorized_case,
+    households_viewing,
+    notify,
+    staff_to_tell,
+)
 from handlers.case_texts import appointment_lines, appointment_prompt, kind_label
 from handlers.cases import CaseView, add_case_section
 from handlers.guards import actor_of, answer_expired, requires, what_was_tried
@@ -301,22 +307,20 @@ async def on_viewing_companion(update: Update, context: BotContext) -> None:
     if account is not None and account.is_staff:
         await _staff_viewing_companion(update, context)
         return
-    viewing = await viewings.get_viewing(context.db, int(parsed(update).arg))
     now = context.now()
-    if (
-        account is None
-        or account.role is not Role.SEEKER
-        or viewing is None
-        or viewing.user_id != account.id
-        or not viewing.is_upcoming(now)
-    ):
+    async with context.db.transaction() as db:
+        viewing = await viewings.get_viewing(db, int(parsed(update).arg))
+        if viewing is None or not await households_viewing(db, account, viewing, now):
+            viewing = None
+        else:
+            assert account is not None
+            _, new = await request_companion(
+                db, context, account, viewing.carrier_id, Kind.VIEWING, viewing.appointment,
+                viewing_id=viewing.id, requested_by=None,
+            )  # fmt: skip
+    if viewing is None:
         await answer_expired(update, context)
         return
-    async with context.db.transaction() as db:
-        _, new = await request_companion(
-            db, context, account, viewing.carrier_id, Kind.VIEWING, viewing.appointment,
-            viewing_id=viewing.id, requested_by=None,
-        )  # fmt: skip
     t = context.t
     if new:
         text = t(
@@ -576,13 +580,16 @@ def render_ask(params: Mapping[str, Any], tr: Translator) -> Rendered:
     return Rendered(text, outbox_buttons(rows))
 
 
+def _kind_and_when(params: Mapping[str, Any], tr: Translator) -> dict[str, str]:
+    return {
+        "kind": kind_label(tr, Kind(params["kind"])),
+        "when": tr.when(_appointment(params).starts_at),
+    }
+
+
 def render_taken(params: Mapping[str, Any], tr: Translator) -> Rendered:
-    text = tr.gettext(
-        "Another volunteer goes along to {kind} on {when}. Thank you all the same!"
-    ).format(
-        kind=kind_label(tr, Kind(params["kind"])), when=tr.when(_appointment(params).starts_at)
-    )
-    return Rendered(text)
+    text = tr.gettext("Another volunteer goes along to {kind} on {when}. Thank you all the same!")
+    return Rendered(text.format(**_kind_and_when(params, tr)))
 
 
 def render_found(params: Mapping[str, Any], tr: Translator) -> Rendered:
@@ -599,11 +606,7 @@ def render_found(params: Mapping[str, Any], tr: Translator) -> Rendered:
 
 
 def render_staff_note(params: Mapping[str, Any], tr: Translator) -> Rendered:
-    values = {
-        "number": tr.isolate(str(params["case_number"])),
-        "kind": kind_label(tr, Kind(params["kind"])),
-        "when": tr.when(_appointment(params).starts_at),
-    }
+    values = {"number": tr.isolate(str(params["case_number"])), **_kind_and_when(params, tr)}
     if params.get("first_name"):
         text = tr.gettext("🤝 {name} goes along with case {number}: {kind}, {when}.").format(
             name=tr.isolate(html.escape(params["first_name"])), **values
@@ -624,10 +627,8 @@ def render_cancelled(params: Mapping[str, Any], tr: Translator) -> Rendered:
     text = tr.gettext(
         "The appointment on {when} ({kind}) was changed or cancelled. You do not need to go. "
         "If someone is still needed, you get a new request."
-    ).format(
-        kind=kind_label(tr, Kind(params["kind"])), when=tr.when(_appointment(params).starts_at)
     )
-    return Rendered(text)
+    return Rendered(text.format(**_kind_and_when(params, tr)))
 
 
 VOLUNTEERS = frozenset({Role.VOLUNTEER})

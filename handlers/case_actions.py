@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.context import BotContext
 from domain.access import Action, Actor, may
+from domain.accounts import Account
 from domain.case_status import (
     Case,
     CaseStatus,
@@ -27,6 +28,7 @@ from domain.case_status import (
     takes_checkins,
 )
 from domain.outbox import Topic
+from domain.viewings import Viewing
 from handlers.guards import record_refusal
 from storage import accounts, cases, consents, outbox
 from storage.db import Db, to_db
@@ -49,6 +51,19 @@ async def authorized_case(
         await record_refusal(db, context, actor, action, tried)
         return None
     return case
+
+
+async def households_viewing(
+    db: Db, account: Account | None, viewing: Viewing | None, now: datetime
+) -> bool:
+    """The presser's own viewing, still ahead, with a carrier that may still see the case."""
+    return (
+        account is not None
+        and viewing is not None
+        and viewing.user_id == account.id
+        and viewing.is_upcoming(now)
+        and await consents.has_consent(db, account.id, viewing.carrier_id)
+    )
 
 
 async def audit(

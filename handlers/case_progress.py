@@ -309,15 +309,14 @@ async def on_checkin(update: Update, context: BotContext) -> None:
     assert carrier is not None
     t, name = context.t, context.i18n.isolate(html.escape(carrier.name))
     if answer == "help":
-        text = "\n\n".join(
-            (
-                t("Thank you for telling us. {carrier} knows now and will contact you soon."),
-                await texts.offline_route(context),
-            )
-        )
+        thanks = t("Thank you for telling us. {carrier} knows now and will contact you soon.")
+        # The route without the bot too; it holds staff-written text, so it is not formatted.
+        text = "\n\n".join((thanks.format(carrier=name), await texts.offline_route(context)))
     else:
-        text = t("Good to hear! If you ever need help, you can contact {carrier}.")
-    await show(update, context, text.format(carrier=name), [menu_row(context)])
+        text = t("Good to hear! If you ever need help, you can contact {carrier}.").format(
+            carrier=name
+        )
+    await show(update, context, text, [menu_row(context)])
 
 
 SEEKERS = frozenset({Role.SEEKER})

@@ -47,7 +47,14 @@ from domain.viewings import (
 )
 from handlers import accompaniment, callback_data, fallback, text_input
 from handlers.callback_data import parsed
-from handlers.case_actions import audit, authorized_case, move_case, notify, staff_to_tell
+from handlers.case_actions import (
+    audit,
+    authorized_case,
+    households_viewing,
+    move_case,
+    notify,
+    staff_to_tell,
+)
 from handlers.case_texts import (
     answer_label,
     appointment_lines,
@@ -237,12 +244,7 @@ async def on_answer(update: Update, context: BotContext) -> None:
     account, now = context.account, context.now()
     async with context.db.transaction() as db:
         viewing = await store.get_viewing(db, viewing_id)
-        valid = (
-            account is not None
-            and viewing is not None
-            and viewing.user_id == account.id
-            and viewing.is_upcoming(now)
-        )
+        valid = await households_viewing(db, account, viewing, now)
         changed = valid and viewing is not None and viewing.answer is not answer
         if changed and account is not None and viewing is not None:
             await store.save_answer(db, viewing.id, answer)
@@ -573,7 +575,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         await show(update, context, text, _stop(context))
         return
     if question.purpose is Purpose.COMPANION:
-        kind = Kind(question.kind or Kind.JOBCENTER)
+        assert question.kind is not None  # set with every COMPANION question
+        kind = Kind(question.kind)
         await accompaniment.ask_for_office(
             update, context, question.case_user_id, kind, appointment
         )

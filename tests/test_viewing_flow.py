@@ -15,7 +15,7 @@ from domain.locales import SUPPORTED_LOCALES
 from domain.searches import Document, Step
 from domain.viewings import MAX_PLACE_LENGTH
 from handlers.viewings import render_invitation
-from storage import searches
+from storage import consents, searches
 from tests.conftest import Harness
 from tests.fakes import Call
 from tests.staffing import (
@@ -293,3 +293,21 @@ def test_the_longest_invitation_fits_a_caption(harness: Harness, locale):
     }
     rendered = render_invitation(params, harness.app.bot_data.catalogs.get(locale))
     assert len(rendered.text) <= MAX_CAPTION_LENGTH
+
+
+async def test_after_withdrawing_consent_the_viewing_buttons_tell_the_carrier_nothing(
+    harness: Harness,
+):
+    seeker = await _case(harness)
+    await _schedule(harness, seeker)
+    await harness.deliver()
+    async with harness.db.transaction() as db:
+        await consents.withdraw_consent(db, seeker.id, 1)
+    for data in ("va:1:no", "kv:1"):
+        await harness.press(data, lang="uk")
+        assert harness.rec.answers()[-1].params["text"] == harness.t(
+            "uk", "This button has expired."
+        )
+    assert await harness.rows("SELECT answer FROM viewings") == [(None,)]
+    assert await harness.rows("SELECT kind FROM outbox WHERE kind = 'viewing_answer'") == []
+    assert await harness.rows("SELECT * FROM accompaniment_requests") == []
