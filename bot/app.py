@@ -14,11 +14,13 @@ from bot.delivery import Sender
 from bot.i18n import Catalogs
 from bot.settings import Settings
 from handlers import (
+    accompaniment,
     advice,
     advice_staff,
     announce,
     audit,
     bookings,
+    case_progress,
     cases,
     commands,
     errors,
@@ -36,7 +38,9 @@ from handlers import (
     slots,
     staff,
     start,
+    stats,
     text_input,
+    viewings,
     workshop_admin,
     workshops,
 )
@@ -64,6 +68,10 @@ HANDLER_MODULES = (  # order matters, change it only here
     advice,  # /ask: volunteers' questions to caseworkers, replies, "solved"
     advice_staff,  # /questions: staff take and answer questions
     profile,  # /profile: the volunteer's first name, Veedel, languages, topics
+    case_progress,  # a case's status on the case card, the household's case, aftercare
+    viewings,  # viewings: scheduled by staff (typed), answered by the household, reminders
+    accompaniment,  # volunteers' offers to go along, requests for a companion
+    stats,  # /stats and /export for staff
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
     notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons
@@ -93,6 +101,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.city = load_city()
     app.bot_data.text_flows = []
     app.bot_data.menu_entries = []
+    app.bot_data.case_sections = []
     for module in HANDLER_MODULES:
         module.register(app)
     app.add_error_handler(errors.on_error)

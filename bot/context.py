@@ -15,6 +15,7 @@ from domain.places import City
 
 if TYPE_CHECKING:
     from bot.delivery import Renderer, Sender
+    from handlers.cases import CaseSection
     from handlers.text_input import TextFlow
     from handlers.ui import MenuEntry
     from storage.db import Db
@@ -29,6 +30,7 @@ class BotData:
     city: City  # districts and quarters, from storage/data
     text_flows: list[TextFlow]  # flows that take typed answers, see handlers/text_input.py
     menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/ui.py
+    case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases.py
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
     renderers: dict[str, Renderer]  # outbox kind → renderer, see bot/delivery.py
     db: Db

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_skeleton, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -70,6 +71,12 @@ class Translator:
     def short_date(self, moment: datetime) -> str:
         """'Thu, Dec 3' for a button: the local day of a moment, short."""
         return format_skeleton("MMMEd", moment, tzinfo=self.tz, locale=self.locale)
+
+    def when(self, moment: datetime) -> str:
+        """An appointment: weekday, day, month and time, e.g. "Sa., 28. November, 14:30"."""
+        day = format_skeleton("MMMMEEEEd", moment, tzinfo=self.tz, locale=self.locale)
+        pattern = Locale.parse(self.locale).datetime_formats["long"]
+        return str(pattern).format(self.time(moment), day)
 
     def money(self, amount: Decimal | int) -> str:
         return format_currency(amount, "EUR", locale=self.locale)

@@ -75,3 +75,11 @@ BOOKING_DAYS_SHOWN = 12  # day buttons when choosing a date
 SLOT_TIMES_SHOWN = 24  # time buttons for one day (a day of 15-minute Beratung)
 ALTERNATIVES_OFFERED = 3  # other times offered when staff cancel a slot
 SLOTS_PAGE_SIZE = 10  # slots per message in the staff's list
+# Cases, viewings and accompaniment.
+COMPANION_WAIT = timedelta(hours=24)  # volunteers have this long to accept a request …
+COMPANION_LEAD = timedelta(hours=3)  # … but staff hear at least this long before the start
+RECENT_VIEWINGS = timedelta(days=14)  # past viewings stay on the case card for an outcome
+VIEWINGS_ON_CARD = 5  # viewings listed on a case card at most
+STATS_MONTHS = 12  # moves per month: this many months
+STATS_WEEKS = 8  # viewings per week: this many weeks back …
+STATS_WEEKS_AHEAD = 4  # … and this many ahead

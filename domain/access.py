@@ -49,6 +49,12 @@ class Action(StrEnum):
     VIEW_QUESTION = "question.view"
     TAKE_QUESTION = "question.take"
     ANSWER_QUESTION = "question.answer"
+    MOVE_CASE = "case.status"
+    SCHEDULE_VIEWING = "viewing.schedule"
+    CHANGE_VIEWING = "viewing.change"  # reschedule, cancel, record the outcome
+    REQUEST_COMPANION = "companion.request"
+    VIEW_STATS = "stats.view"
+    EXPORT_CASES = "case.export"
 
 
 DENIED_PREFIX = "denied."
@@ -92,15 +98,24 @@ def administers(actor: Actor, carrier_id: int | None) -> bool:
 def may(
     actor: Actor, action: Action, carrier_id: int | None = None, *, consented: bool = False
 ) -> bool:
-    """`carrier_id` is the carrier whose data or staff the action touches; `consented` says
-    whether the case's seeker currently consents to the actor's own carrier."""
+    """`carrier_id` is the carrier whose data or staff the action touches (for work on a case:
+    the carrier that follows it); `consented` says whether the case's seeker currently
+    consents to the actor's own carrier. Figures and exports cover the actor's own carrier."""
     match action:
         case Action.USE_STAFF_MENU:
             return actor.is_admin or actor.is_staff
         case Action.VIEW_CASE:
             return actor.is_staff and consented
-        case Action.FIND_CASE | Action.ASK_CONSENT:
+        case Action.FIND_CASE | Action.ASK_CONSENT | Action.VIEW_STATS | Action.EXPORT_CASES:
             return actor.is_staff
+        case (
+            Action.MOVE_CASE
+            | Action.SCHEDULE_VIEWING
+            | Action.CHANGE_VIEWING
+            | Action.REQUEST_COMPANION
+        ):
+            # Only the staff of the carrier that follows the case, and only with consent.
+            return actor.is_staff and consented and carrier_id == actor.carrier_id
         case Action.JOIN_STAFF:
             return True  # the invitation itself is the permission; see domain.invites
         case Action.ADD_STAFF | Action.SET_CONTACT:

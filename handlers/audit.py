@@ -52,6 +52,12 @@ _LABELS = {
     Action.VIEW_QUESTION: N_("read a volunteer's question"),
     Action.TAKE_QUESTION: N_("take a volunteer's question"),
     Action.ANSWER_QUESTION: N_("answer a volunteer's question"),
+    Action.MOVE_CASE: N_("change the status of a case"),
+    Action.SCHEDULE_VIEWING: N_("schedule a viewing"),
+    Action.CHANGE_VIEWING: N_("change a viewing"),
+    Action.REQUEST_COMPANION: N_("ask for a companion"),
+    Action.VIEW_STATS: N_("look at the figures"),
+    Action.EXPORT_CASES: N_("export the cases"),
 }
 
 

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.limits import MAX_CALLBACK_DATA
+from domain.accompaniment import Kind
+from domain.case_status import CaseStatus
 from domain.cases import CASE_NUMBER_PATTERN
 from domain.outbox import Topic
+from domain.viewings import ViewingOutcome
 
 # [0-9], not \d: \d matches Arabic-Indic digits too.
 _ID = r"[0-9]{1,12}"
@@ -24,6 +27,9 @@ _STAFF_ROLE = r"caseworker|coordinator"
 _TOPIC = "|".join(Topic)
 _KIND = r"sprechstunde|beratung"
 _DAY = r"[0-9]{8}"  # a local date as YYYYMMDD
+_STATUS = "|".join(CaseStatus)
+_COMPANION_KIND = "|".join(Kind)
+_OUTCOME = "|".join(ViewingOutcome)
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "lg": re.compile(rf"lg:({_LOCALE})"),  # choose this language
@@ -111,6 +117,28 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "fd": re.compile(r"fd:([0-9]{1,2})"),  # choose or unchoose this district (its number)
     "fl": re.compile(r"fl:([a-z]{2,3})"),  # … this language
     "ft": re.compile(r"ft:([a-z]{1,16})"),  # … this workshop topic
+    # The move-out case. Staff buttons name a case (users.id) or a viewing: claims, checked
+    # against the presser's carrier and the household's consent on every press.
+    "xs": re.compile(rf"xs:({_ID}):({_STATUS}):(go|yes)"),  # set the status; yes: confirmed
+    "xl": re.compile(rf"xl:({_ID})"),  # every status this case may move to
+    "xt": re.compile(r"xt:(stats|export)"),  # figures, CSV export
+    "vn": re.compile(rf"vn:({_ID})"),  # schedule a viewing for this case
+    "vw": re.compile(rf"vw:({_ID})"),  # show this viewing
+    "vr": re.compile(rf"vr:({_ID})"),  # a new time or place for this viewing
+    "vx": re.compile(rf"vx:(ask|yes):({_ID})"),  # cancel this viewing
+    "vo": re.compile(rf"vo:({_ID}):({_OUTCOME})"),  # record this viewing's outcome
+    "vq": re.compile(r"vq:(stop)"),  # stop the typed question
+    "kr": re.compile(rf"kr:({_ID})"),  # ask for a companion for this case: which kind?
+    "kk": re.compile(rf"kk:({_ID}):({_COMPANION_KIND})"),  # … of this kind
+    # Household buttons: the viewing or check-in must be the presser's own.
+    "xm": re.compile(r"xm:(show)"),  # my case
+    "xc": re.compile(r"xc:([0-9]{1,2}):(ok|help)"),  # answer to the check-in of this week
+    "va": re.compile(rf"va:({_ID}):(yes|no)"),  # I'll come / I can't come
+    "kv": re.compile(rf"kv:({_ID})"),  # a companion for this viewing (household or staff)
+    # Volunteer buttons.
+    "ka": re.compile(rf"ka:({_ID})"),  # accept this request (only who was asked)
+    "ko": re.compile(r"ko:(show|districts|languages|kinds)"),  # accompaniment offer screens
+    "kt": re.compile(r"kt:(d|l|k|a):([a-z0-9_]{1,16})"),  # toggle district, language, kind, on
 }
 
 

@@ -26,20 +26,32 @@ from domain.cases import ConsentAnswer, may_ask_consent, parse_case_number
 from domain.locales import language_name
 from handlers import callback_data
 from handlers.callback_data import parsed
+from handlers.case_texts import status_label
 from handlers.guards import actor_of, answer_expired, record_refusal, requires, what_was_tried
 from handlers.ui import Keyboard, button, menu_row, menu_row_in, show
 from storage import accounts, consents
+from storage import cases as case_store
 from storage.db import Db
 
 
 @dataclass(frozen=True, slots=True)
 class CaseView:
     case: Account
-    carrier: Carrier
+    carrier: Carrier  # the viewer's own carrier
     shared_since: datetime
 
 
-async def _read_case(
+# A part of the case card another feature adds (status, viewings): text (may be empty) and
+# buttons, or None.
+CaseSection = Callable[[BotContext, CaseView], Awaitable[tuple[str, Keyboard] | None]]
+
+
+def add_case_section(app: BotApp, section: CaseSection) -> None:
+    """Call from a feature's register(app); sections show in registration order."""
+    app.bot_data.case_sections.append(section)
+
+
+async def read_case(
     context: BotContext,
     actor: Actor,
     load: Callable[[Db], Awaitable[Account | None]],
@@ -74,7 +86,7 @@ async def _read_case(
     return CaseView(case, carrier, shared_since)
 
 
-async def _show_case(update: Update, context: BotContext, view: CaseView) -> None:
+async def show_case(update: Update, context: BotContext, view: CaseView) -> None:
     i18n, case = context.i18n, view.case
 
     def day(moment: datetime) -> str:
@@ -95,7 +107,13 @@ async def _show_case(update: Update, context: BotContext, view: CaseView) -> Non
         shared=i18n.datetime(view.shared_since, "short"),
         last_active=day(case.last_seen_at),
     )
-    await show(update, context, text, [menu_row(context)])
+    rows: Keyboard = []
+    for section in context.bot_data.case_sections:
+        part = await section(context, view)
+        if part is not None:
+            text = f"{text}\n\n{part[0]}" if part[0] else text
+            rows += part[1]
+    await show(update, context, text, [*rows, menu_row(context)])
 
 
 @requires(Action.FIND_CASE)
@@ -110,11 +128,11 @@ async def on_find(update: Update, context: BotContext) -> None:
         await show(update, context, text, [menu_row(context)])
         return
     actor = actor_of(update, context)
-    view = await _read_case(
+    view = await read_case(
         context, actor, lambda db: accounts.find_case(db, number), f"case={number}"
     )
     if view is not None:
-        await _show_case(update, context, view)
+        await show_case(update, context, view)
         return
     # The same answer whether the number does not exist or its seeker did not consent.
     assert actor.carrier_id is not None  # requires(FIND_CASE): staff of a carrier
@@ -132,13 +150,13 @@ async def on_find(update: Update, context: BotContext) -> None:
 async def on_case_button(update: Update, context: BotContext) -> None:
     user_id = int(parsed(update).arg)
     actor = actor_of(update, context)
-    view = await _read_case(
+    view = await read_case(
         context, actor, lambda db: accounts.get_case(db, user_id), what_was_tried(update)
     )
     if view is None:
         await answer_expired(update, context)
         return
-    await _show_case(update, context, view)
+    await show_case(update, context, view)
 
 
 @requires(Action.ASK_CONSENT)
@@ -316,6 +334,15 @@ async def case_data(context: BotContext, account: Account) -> str:
             "phone. It contains no name."
         ).format(number=i18n.isolate(number))
     ]
+    case = await case_store.get_case(context.db, account.id)
+    if case is not None:
+        # TRANSLATORS: {status} is e.g. "Offer received"; {date} when the case got it.
+        paragraphs.append(
+            t("Status of your case: {status}, since {date}.").format(
+                status=status_label(i18n, case.status),
+                date=i18n.date(case.status_since.astimezone(i18n.tz).date(), "medium"),
+            )
+        )
     entries = [
         e
         for e in await consents.audit_for_subject(context.db, account.id)

@@ -39,6 +39,8 @@ CASEWORKER_COMMANDS = (
     ("listings", N_("Your carrier's flat listings")),
     ("announce", N_("Send an announcement to many people")),
     ("questions", N_("Open questions of volunteers")),
+    ("stats", N_("Figures of your carrier as charts")),
+    ("export", N_("Your carrier's cases as a CSV file")),
 )
 COORDINATOR_COMMANDS = (
     ("invite", N_("Invite a new staff member")),

@@ -51,7 +51,7 @@ from domain.searches import (
     with_document,
 )
 from domain.user_input import Problem, read_amount, read_count, read_date
-from handlers import callback_data, fallback, guards, text_input, texts
+from handlers import callback_data, fallback, guards, text_input, texts, viewings
 from handlers.callback_data import parsed
 from handlers.search_screens import (
     EXAMPLE_RENT,
@@ -457,6 +457,10 @@ async def on_button(update: Update, context: BotContext) -> None:
                     outcome = await _ANSWERS[search.step][0](db, context, search, action)
             if outcome is not None and outcome.search != search:
                 await searches.save_search(db, outcome.search, context.now())
+                if outcome.search.documents != search.documents:  # only buttons change them
+                    await viewings.refresh_documents(
+                        db, context, account.id, outcome.search.documents
+                    )
     if outcome is None:
         await guards.answer_expired(update, context)
         return

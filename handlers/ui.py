@@ -31,6 +31,11 @@ def menu_row_in(tr: Translator) -> list[InlineKeyboardButton]:
     return [button("🏠 " + tr.gettext("Main menu"), "mn", "home")]
 
 
+def outbox_buttons(rows: Keyboard) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The same keyboard as an outbox renderer returns it (domain.outbox.Rendered)."""
+    return tuple(tuple((b.text, str(b.callback_data)) for b in row) for row in rows)
+
+
 def pager_row(
     context: BotContext,
     prefix: str,
@@ -86,6 +91,17 @@ async def show(
         # The same button pressed twice: the message already shows this.
         if "not modified" not in error.message:
             raise
+
+
+async def show_below(
+    update: Update, context: BotContext, text: str, rows: Keyboard | None = None
+) -> None:
+    """Answer a button press with a new message under it, for buttons on messages that stay
+    as they are: a calendar file (an edit would replace its caption), a reminder."""
+    assert update.callback_query is not None and update.effective_chat is not None
+    await update.callback_query.answer()
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,14 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import BotApp
+from domain.accompaniment import Kind, Offer
+from domain.accounts import Role
 from domain.appointments import Audience, Slot, SlotKind, SlotPlan, expand
 from domain.listings import read_form
 from domain.workshops import Audience as WorkshopAudience
 from domain.workshops import Translation, WorkshopDetails, WorkshopTopic
 from sandbox.personas import ADMIN, CARITAS_STAFF, PERSONAS
-from storage import accounts, listings, slots, workshops
+from storage import accompaniment, accounts, listings, slots, workshops
 from storage.db import Db
 from storage.places import load_city
 
@@ -136,11 +138,34 @@ async def plan_demo_workshop(db: Db, now: datetime) -> None:
     await workshops.mark_announced(db, workshop.id, now)
 
 
+async def make_volunteer_companion(db: Db, now: datetime) -> None:
+    """The volunteer persona goes along anywhere in Köln, in the seekers' languages, so a
+    companion asked for from a viewing reaches someone at once."""
+    persona = next(p for p in PERSONAS if p.role == "volunteer")
+    account = await accounts.create_account(
+        db, persona.user_id, Role.VOLUNTEER, persona.language_code, now
+    )
+    if account.role is not Role.VOLUNTEER or await accompaniment.get_offer(db, account.id):
+        return  # chose another role in the sandbox, or has an offer of their own already
+    city = load_city()
+    languages = frozenset(p.language_code for p in PERSONAS)
+    offer = Offer(
+        account.id,
+        persona.first_name,
+        frozenset(d.name for d in city.districts),
+        languages,
+        frozenset(Kind),
+        active=True,
+    )
+    await accompaniment.save_offer(db, offer, now)
+
+
 SEED_STEPS: tuple[SeedStep, ...] = (
     make_staff_personas,
     demo_listing,
     add_consultation_hours,
     plan_demo_workshop,
+    make_volunteer_companion,
 )
 
 

@@ -8,6 +8,7 @@ import aiosqlite
 
 from domain.accounts import AuditEntry
 from domain.cases import ConsentAnswer, ConsentRequest
+from storage import cases
 from storage.db import Db, from_db, to_db
 
 
@@ -17,6 +18,7 @@ async def grant_consent(db: Db, user_id: int, carrier_id: int, now: datetime) ->
         " ON CONFLICT (user_id, carrier_id) DO NOTHING",
         (user_id, carrier_id, to_db(now)),
     )
+    await cases.open_case(db, user_id, carrier_id, now)  # every consenting household has one
 
 
 async def withdraw_consent(db: Db, user_id: int, carrier_id: int) -> None:

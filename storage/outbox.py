@@ -6,6 +6,7 @@ For feature modules (call inside `async with db.transaction()`, like every write
         topic=Topic.APPOINTMENTS, params={"booking": 42}, due_at=start - timedelta(hours=24),
         dedupe_key="booking:42:24h", ref="booking:42", now=now)
     await outbox.cancel_by_ref(db, "booking:42", now)   # the booking was cancelled
+    await outbox.update_pending_params(db, "booking:42", {"room": "B2"})  # not yet sent
     queued = await outbox.enqueue_broadcast(db, dedupe_key="listing:17", started_by=staff.id,
         kind="listing", topic=Topic.LISTINGS, params={"listing": 17},
         recipients=user_ids, due_at=now, now=now)
@@ -179,6 +180,25 @@ async def cancel_by_key_prefix(db: Db, prefix: str, now: datetime) -> int:
         (to_db(now), prefix, prefix),
     ) as cur:
         return cur.rowcount
+
+
+async def update_pending_params(db: Db, ref: str, changes: Mapping[str, Any]) -> int:
+    """Changes some params of the unsent rows about `ref`, for a reminder whose content
+    changed before it goes out (a viewing's missing documents); returns how many."""
+    async with db.conn.execute(
+        "UPDATE outbox SET params = json_patch(params, ?) WHERE ref = ? AND state = 'pending'",
+        (json.dumps(changes, sort_keys=True), ref),
+    ) as cur:
+        return cur.rowcount
+
+
+async def recipients_by_ref(db: Db, ref: str, state: State) -> list[int]:
+    """users.id of whoever has a row about `ref` in `state` (e.g. who got a request)."""
+    rows = await db.conn.execute_fetchall(
+        "SELECT DISTINCT user_id FROM outbox WHERE ref = ? AND state = ? ORDER BY user_id",
+        (ref, state.value),
+    )
+    return [row[0] for row in rows]
 
 
 async def due_messages(

@@ -46,6 +46,11 @@ class Call:
         return str(self.params.get("text") or self.params.get("caption") or "")
 
     @property
+    def uploads(self) -> dict[str, bytes]:
+        """Uploaded files by their file name."""
+        return dict(self.files.values())
+
+    @property
     def buttons(self) -> list[dict[str, Any]]:
         return inline_buttons(self.params)
 

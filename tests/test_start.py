@@ -86,6 +86,7 @@ async def test_start_again_after_registering_shows_the_menu(harness: Harness):
     # Volunteers book consultations but have no housing search.
     assert harness.rec.last().callback_data == [
         "bk:start",
+        "ko:show",
         "bl:mine",
         "ol:all",
         "qa:start",
@@ -100,6 +101,7 @@ async def test_settings_hold_language_notifications_privacy_and_deletion(harness
     await harness.send("/menu")
     assert harness.rec.last().callback_data == [
         "mn:mysearch",
+        "xm:show",
         "lm:0",
         "bk:start",
         "bl:mine",
