@@ -293,7 +293,7 @@ async def ask_for_office(
                 db, context, household, case.carrier_id, kind, appointment,
                 viewing_id=None, requested_by=account.id,
             )  # fmt: skip
-            await audit(db, context, actor, Action.REQUEST_COMPANION, case, f"kind={kind}")
+            await audit(db, context, Action.REQUEST_COMPANION, case, f"kind={kind}")
     if case is None or household is None:
         await show(update, context, context.t("You can no longer work on this case."))
         return
@@ -356,9 +356,7 @@ async def _staff_viewing_companion(update: Update, context: BotContext) -> None:
                 db, context, household, case.carrier_id, Kind.VIEWING, viewing.appointment,
                 viewing_id=viewing.id, requested_by=account.id,
             )  # fmt: skip
-            await audit(
-                db, context, actor, Action.REQUEST_COMPANION, case, f"viewing={viewing.id}"
-            )
+            await audit(db, context, Action.REQUEST_COMPANION, case, f"viewing={viewing.id}")
     if case is None or not usable:
         await answer_expired(update, context)
         return

@@ -42,10 +42,10 @@ from domain.outbox import Rendered
 from domain.prompts import PromptKind
 from handlers import callback_data, prompts, text_input
 from handlers.callback_data import build_cb, parsed
-from handlers.guards import Handler, actor_of, refuse, requires
+from handlers.guards import Handler, actor_of, record_action, refuse, requires
 from handlers.start import show_main_menu
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, pager_row, show
-from storage import accounts, advice, consents
+from storage import accounts, advice
 from storage import prompts as prompt_storage
 from storage.db import Db, from_db
 
@@ -53,18 +53,8 @@ ANSWERING = frozenset({PromptKind.ANSWER})
 THREAD_ENTRY_LENGTH = 400  # each earlier answer or reply shown below a question, at most
 
 
-async def _audit(
-    db: Db, context: BotContext, actor: Actor, action: Action, ticket: Ticket
-) -> None:
-    await consents.record_audit(
-        db,
-        actor_telegram_id=actor.telegram_id,
-        action=action,
-        now=context.now(),
-        carrier_id=actor.carrier_id,
-        subject_user_id=ticket.user_id,
-        detail=f"question={ticket.id}",
-    )
+async def _audit(db: Db, context: BotContext, action: Action, ticket: Ticket) -> None:
+    await record_action(db, context, action, f"question={ticket.id}", ticket.user_id)
 
 
 def _number(context: BotContext, ticket: Ticket) -> str:
@@ -216,7 +206,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 @on_question(Action.VIEW_QUESTION)
 async def _view(update: Update, context: BotContext, actor: Actor, ticket: Ticket) -> None:
     async with context.db.transaction() as db:
-        await _audit(db, context, actor, Action.VIEW_QUESTION, ticket)
+        await _audit(db, context, Action.VIEW_QUESTION, ticket)
     await show(update, context, *await _screen(context, ticket))
 
 
@@ -231,7 +221,7 @@ async def _take(update: Update, context: BotContext, actor: Actor, ticket: Ticke
         elif result is Take.TAKEN:
             await advice.save_ticket(db, ticket, context.now())
             await advice.stop_waiting_alerts(db, ticket.id, context.now())
-            await _audit(db, context, actor, Action.TAKE_QUESTION, ticket)
+            await _audit(db, context, Action.TAKE_QUESTION, ticket)
     if result is Take.SOMEONE_ELSE:
         assert update.callback_query is not None
         text = context.t("Someone else took this question already.")
@@ -317,7 +307,7 @@ async def _answer(
                 now=now,
             )
             await advice.save_ticket(db, answered(fresh), now)
-            await _audit(db, context, actor, Action.ANSWER_QUESTION, fresh)
+            await _audit(db, context, Action.ANSWER_QUESTION, fresh)
     t = context.t
     if fresh is None or not allowed:
         note = t("Someone else took this question already. Nothing was sent.")

@@ -7,7 +7,7 @@ Every staff action on a case runs in one transaction with its check and its audi
         case = await authorized_case(db, context, actor, user_id, Action.MOVE_CASE, tried)
         if case is not None:
             ...  # the change
-            await audit(db, context, actor, Action.MOVE_CASE, case, "status=offer")
+            await audit(db, context, Action.MOVE_CASE, case, "status=offer")
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from domain.case_status import (
 )
 from domain.outbox import Topic
 from domain.viewings import Viewing
-from handlers.guards import record_refusal
+from handlers.guards import record_action, record_refusal
 from storage import accounts, cases, consents, outbox
 from storage.db import Db, to_db
 
@@ -66,18 +66,9 @@ async def households_viewing(
     )
 
 
-async def audit(
-    db: Db, context: BotContext, actor: Actor, action: Action, case: Case, detail: str
-) -> None:
-    await consents.record_audit(
-        db,
-        actor_telegram_id=actor.telegram_id,
-        action=action,
-        now=context.now(),
-        carrier_id=actor.carrier_id,
-        subject_user_id=case.user_id,
-        detail=f"case={case.case_number} {detail}",
-    )
+async def audit(db: Db, context: BotContext, action: Action, case: Case, detail: str) -> None:
+    """Inside the transaction of a staff read or write of a case."""
+    await record_action(db, context, action, f"case={case.case_number} {detail}", case.user_id)
 
 
 async def move_case(

@@ -115,9 +115,9 @@ async def on_status(update: Update, context: BotContext) -> None:
         confirmed = judgement.verdict is Verdict.CONFIRM and step == "yes"
         if case is not None and (judgement.verdict is Verdict.ALLOWED or confirmed):
             moved = await move_case(db, context, case, target, actor)
-            await audit(db, context, actor, Action.MOVE_CASE, case, f"status={target}")
+            await audit(db, context, Action.MOVE_CASE, case, f"status={target}")
         elif case is not None and judgement.verdict is Verdict.CONFIRM:
-            await audit(db, context, actor, Action.VIEW_CASE, case, f"ask={target}")
+            await audit(db, context, Action.VIEW_CASE, case, f"ask={target}")
     if case is None or judgement.verdict is Verdict.REFUSED:
         await answer_expired(update, context)  # another carrier's, or an old button
         return
@@ -169,7 +169,7 @@ async def on_status_list(update: Update, context: BotContext) -> None:
             db, context, actor, int(parsed(update).arg), Action.MOVE_CASE, what_was_tried(update)
         )
         if case is not None:
-            await audit(db, context, actor, Action.VIEW_CASE, case, "statuses")
+            await audit(db, context, Action.VIEW_CASE, case, "statuses")
     if case is None:
         await answer_expired(update, context)
         return

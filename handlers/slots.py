@@ -21,7 +21,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from bot.limits import MAX_TEXT_LENGTH, SLOTS_PAGE_SIZE
-from domain.access import Action, Actor, may
+from domain.access import Action, may
 from domain.accounts import Role
 from domain.appointments import (
     ATTENDANCE,
@@ -68,7 +68,7 @@ from handlers.appointments import (
     when_short,
 )
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, answer_expired, refuse, requires
+from handlers.guards import actor_of, answer_expired, record_action, refuse, requires
 from handlers.ui import (
     Keyboard,
     MenuEntry,
@@ -511,7 +511,7 @@ async def _save_change(update: Update, context: BotContext, draft: SlotDraft, ne
             result = await booking_store.change_slot(db, slot, changed, now, policy(context))
         if isinstance(result, Slot):
             await store.delete_draft(db, draft.user_id)
-            await _audit(db, context, actor, Action.CHANGE_SLOT, slot_id=result.id)
+            await _audit(db, context, Action.CHANGE_SLOT, slot_id=result.id)
     if result is None:
         await refuse(update, context, actor, Action.CHANGE_SLOT)
         return
@@ -538,22 +538,12 @@ def _slot_refusal(context: BotContext, refusal: Refusal) -> str:
 async def _audit(
     db: Db,
     context: BotContext,
-    actor: Actor,
     action: Action,
     *,
     slot_id: int,
     subject_user_id: int | None = None,
 ) -> None:
-    assert actor.carrier_id is not None
-    await consents.record_audit(
-        db,
-        actor_telegram_id=actor.telegram_id,
-        action=action,
-        now=context.now(),
-        carrier_id=actor.carrier_id,
-        subject_user_id=subject_user_id,
-        detail=f"slot={slot_id}",
-    )
+    await record_action(db, context, action, f"slot={slot_id}", subject_user_id)
 
 
 # One slot, its people, attendance ------------------------------------------------------------
@@ -594,14 +584,13 @@ def _attendee_line(context: BotContext, attendee: Attendee) -> str:
 
 async def _show_slot(update: Update, context: BotContext, slot_id: int, note: str = "") -> None:
     """The slot with everyone on it; the read is in the audit log, once per seeker shown."""
-    actor = actor_of(update, context)
     async with context.db.transaction() as db:
         slot = await store.get_slot(db, slot_id)
         assert slot is not None
         attendees = await booking_store.slot_attendees(db, slot.id)
         for attendee in attendees:
             await _audit(
-                db, context, actor, Action.VIEW_BOOKINGS,
+                db, context, Action.VIEW_BOOKINGS,
                 slot_id=slot.id, subject_user_id=attendee.booking.user_id,
             )  # fmt: skip
     carrier = await accounts.get_carrier(context.db, slot.carrier_id)
@@ -721,14 +710,13 @@ async def on_cancel_slot(update: Update, context: BotContext) -> None:
         ]
         await show(update, context, text, [*rows, menu_row(context)])
         return
-    actor = actor_of(update, context)
     async with context.db.transaction() as db:
         fresh = await store.get_slot(db, slot.id)
         assert fresh is not None
         cancelled = []
         if not fresh.is_cancelled:  # pressed twice: the second changes nothing
             cancelled = await booking_store.cancel_slot(db, fresh, context.now(), policy(context))
-            await _audit(db, context, actor, Action.CANCEL_SLOT, slot_id=slot.id)
+            await _audit(db, context, Action.CANCEL_SLOT, slot_id=slot.id)
     note = context.tn(
         "Cancelled. {n} person gets a message.",
         "Cancelled. {n} people get a message.",
@@ -751,7 +739,7 @@ async def on_attendance(update: Update, context: BotContext) -> None:
             if not isinstance(result, Refusal):
                 await booking_store.save_booking(db, result, now)
                 await _audit(
-                    db, context, actor, Action.MARK_ATTENDANCE,
+                    db, context, Action.MARK_ATTENDANCE,
                     slot_id=slot.id, subject_user_id=booking.user_id,
                 )  # fmt: skip
     if not allowed or slot is None:
@@ -778,7 +766,7 @@ async def on_export(update: Update, context: BotContext) -> None:
         found = await booking_store.day_attendees(db, actor.carrier_id, start, end)
         for slot, attendee in found:
             await _audit(
-                db, context, actor, Action.EXPORT_BOOKINGS,
+                db, context, Action.EXPORT_BOOKINGS,
                 slot_id=slot.id, subject_user_id=attendee.booking.user_id,
             )  # fmt: skip
     assert update.callback_query is not None

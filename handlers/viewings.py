@@ -391,7 +391,7 @@ async def on_viewing(update: Update, context: BotContext) -> None:
         )
         if loaded is not None:
             detail = f"viewing={loaded.viewing.id}"
-            await audit(db, context, actor, Action.VIEW_CASE, loaded.case, detail)
+            await audit(db, context, Action.VIEW_CASE, loaded.case, detail)
     if loaded is None:
         await answer_expired(update, context)
         return
@@ -409,7 +409,7 @@ async def on_outcome(update: Update, context: BotContext) -> None:
         if loaded is not None and loaded.viewing.starts_at <= now:
             case = loaded.case
             await store.save_outcome(db, viewing_id, outcome)
-            await audit(db, context, actor, Action.CHANGE_VIEWING, case, f"outcome={outcome}")
+            await audit(db, context, Action.CHANGE_VIEWING, case, f"outcome={outcome}")
             if outcome is ViewingOutcome.OFFER and case.status is CaseStatus.VIEWING:
                 # The household must hear at once: rent approval before signing.
                 case = await move_case(db, context, case, CaseStatus.OFFER, actor)
@@ -450,7 +450,7 @@ async def on_cancel_viewing(update: Update, context: BotContext) -> None:
             await outbox.cancel_by_ref(db, _ref(viewing_id), now)
             await accompaniment.cancel_for_viewing(db, context, viewing_id)
             await _queue_cancellation(db, context, await _fresh(db, viewing_id))
-            await audit(db, context, actor, Action.CHANGE_VIEWING, loaded.case, "cancelled")
+            await audit(db, context, Action.CHANGE_VIEWING, loaded.case, "cancelled")
     if loaded is None:
         await answer_expired(update, context)
         return
@@ -603,9 +603,7 @@ async def _schedule(
             )  # fmt: skip
             if added:
                 await _queue(db, context, viewing)
-                await audit(
-                    db, context, actor, Action.SCHEDULE_VIEWING, case, f"viewing={viewing.id}"
-                )
+                await audit(db, context, Action.SCHEDULE_VIEWING, case, f"viewing={viewing.id}")
                 if case.status is CaseStatus.SEARCHING:  # the invitation says what comes next
                     case = await move_case(
                         db, context, case, CaseStatus.VIEWING, actor, tell_household=False
@@ -641,7 +639,7 @@ async def _reschedule(
             await accompaniment.cancel_for_viewing(db, context, viewing_id)
             loaded = Loaded(await _fresh(db, viewing_id), loaded.case)
             await _queue(db, context, loaded.viewing)
-            await audit(db, context, actor, Action.CHANGE_VIEWING, loaded.case, "rescheduled")
+            await audit(db, context, Action.CHANGE_VIEWING, loaded.case, "rescheduled")
         else:
             loaded = None
     if loaded is None:

@@ -50,11 +50,10 @@ from domain.workshops import (
 )
 from handlers import callback_data, prompts, text_input
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, refuse, requires
+from handlers.guards import actor_of, record_action, refuse, requires
 from handlers.start import show_main_menu
 from handlers.ui import Keyboard, button, fitting, menu_row, show
 from handlers.workshop_texts import button_label, card, title
-from storage import consents
 from storage import prompts as prompt_storage
 from storage import workshops as storage
 from storage.db import Db
@@ -68,16 +67,9 @@ _MAX_LENGTH = {
 
 
 async def _audit(
-    db: Db, context: BotContext, actor: Actor, action: Action, workshop: Workshop, detail: str = ""
+    db: Db, context: BotContext, action: Action, workshop: Workshop, detail: str = ""
 ) -> None:
-    await consents.record_audit(
-        db,
-        actor_telegram_id=actor.telegram_id,
-        action=action,
-        now=context.now(),
-        carrier_id=workshop.carrier_id,
-        detail=f"workshop={workshop.id}{detail}",
-    )
+    await record_action(db, context, action, f"workshop={workshop.id}{detail}")
 
 
 async def _own(
@@ -320,7 +312,7 @@ async def _create(
             workshop = await storage.create_workshop(
                 db, actor.carrier_id, details, context.account.id, context.now()
             )
-            await _audit(db, context, actor, Action.EDIT_WORKSHOP, workshop)
+            await _audit(db, context, Action.EDIT_WORKSHOP, workshop)
         await prompt_storage.clear_prompt(db, context.account.id)
     t = context.t
     if exists:
@@ -350,7 +342,7 @@ async def _change(
             note = t("Nothing has changed.")
         else:
             workshop = await storage.change_workshop(db, workshop, details, now)
-            await _audit(db, context, actor, Action.EDIT_WORKSHOP, workshop, ":change")
+            await _audit(db, context, Action.EDIT_WORKSHOP, workshop, ":change")
             note = t("Saved. Everyone with a place or on the waitlist is told.")
         if not problem:
             await prompt_storage.clear_prompt(db, context.account.id)
@@ -422,12 +414,12 @@ async def _new(update: Update, context: BotContext) -> None:
 
 
 async def _announce(update: Update, context: BotContext, workshop: Workshop) -> None:
-    actor, t = actor_of(update, context), context.t
+    t = context.t
     assert context.account is not None
     first_time = workshop.announced_at is None
     async with context.db.transaction() as db:
         queued = await storage.announce(db, workshop, context.account.id, context.now())
-        await _audit(db, context, actor, Action.ANNOUNCE_WORKSHOP, workshop)
+        await _audit(db, context, Action.ANNOUNCE_WORKSHOP, workshop)
         announced = await storage.get_workshop(db, workshop.id)
     assert announced is not None
     if queued.added:
@@ -459,11 +451,10 @@ async def _confirm_cancel(update: Update, context: BotContext, workshop: Worksho
 
 
 async def _cancel(update: Update, context: BotContext, workshop: Workshop) -> None:
-    actor = actor_of(update, context)
     async with context.db.transaction() as db:
         told = len(await storage.list_seats(db, workshop.id))
         await storage.cancel_workshop(db, workshop, context.now())
-        await _audit(db, context, actor, Action.CANCEL_WORKSHOP, workshop)
+        await _audit(db, context, Action.CANCEL_WORKSHOP, workshop)
     note = context.tn(
         "The workshop is cancelled. {n} person is told.",
         "The workshop is cancelled. {n} people are told.",
@@ -482,11 +473,10 @@ async def _participants(
     update: Update, context: BotContext, workshop: Workshop, *, export: bool
 ) -> None:
     """The list is a read of people's names: logged like every look at a case."""
-    actor = actor_of(update, context)
     async with context.db.transaction() as db:
         holders = await storage.list_seats(db, workshop.id)
         detail = ":csv" if export else ""
-        await _audit(db, context, actor, Action.VIEW_PARTICIPANTS, workshop, detail)
+        await _audit(db, context, Action.VIEW_PARTICIPANTS, workshop, detail)
     if export:
         await _export(update, context, workshop, holders)
         return
