@@ -97,6 +97,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.clock = utc_now
     app.bot_data.sleep = asyncio.sleep
     app.bot_data.renderers = {}
+    app.bot_data.essential_kinds = set()
     app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)
     app.bot_data.city = load_city()
     app.bot_data.text_flows = []

@@ -33,6 +33,7 @@ class BotData:
     case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases.py
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
     renderers: dict[str, Renderer]  # outbox kind → renderer, see bot/delivery.py
+    essential_kinds: set[str]  # kinds sent even when their topic is turned off
     db: Db
     sender: Sender  # the outbox sender, started in post_init
 

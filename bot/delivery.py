@@ -34,6 +34,7 @@ import logging
 import sqlite3
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,11 +85,16 @@ Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 
-def register_renderer(app: BotApp, kind: str, render: Renderer) -> None:
-    """Call from a handler module's register(app); one renderer per kind."""
+def register_renderer(
+    app: BotApp, kind: str, render: Renderer, *, essential: bool = False
+) -> None:
+    """Call from a handler module's register(app); one renderer per kind. `essential` kinds
+    are sent even when the recipient turned their topic off (see domain.outbox.before_send)."""
     if kind in app.bot_data.renderers:
         raise ValueError(f"a renderer for {kind!r} is registered already")
     app.bot_data.renderers[kind] = render
+    if essential:
+        app.bot_data.essential_kinds.add(kind)
 
 
 class Sender:
@@ -99,11 +105,13 @@ class Sender:
         db: Db,
         catalogs: Catalogs,
         renderers: Mapping[str, Renderer],
+        essential_kinds: AbstractSet[str] = frozenset(),
         quiet_hours: QuietHours | None,
         clock: Clock,
         sleep: Sleep,
     ) -> None:
         self.bot, self.db, self.catalogs, self.renderers = bot, db, catalogs, renderers
+        self.essential_kinds = essential_kinds
         self.quiet_hours, self.clock, self.sleep = quiet_hours, clock, sleep
         self.tz = catalogs.default.tz
         self.pacer = Pacer(MESSAGES_PER_SECOND, PACING_WINDOW)
@@ -121,6 +129,7 @@ class Sender:
             db=data.db,
             catalogs=data.catalogs,
             renderers=data.renderers,
+            essential_kinds=data.essential_kinds,
             quiet_hours=data.settings.quiet_hours,
             clock=data.clock,
             sleep=data.sleep,
@@ -215,7 +224,7 @@ class Sender:
             message = await outbox.claim_message(db, outbox_id, self.clock())
         if message is None:
             return
-        settled = before_send(message)
+        settled = before_send(message, essential=message.kind in self.essential_kinds)
         rendered = self._render(message) if settled is None else settled
         if isinstance(rendered, Result):
             await self._record(message.id, rendered)

@@ -166,11 +166,16 @@ class RetryPolicy:
         return min(self.first_delay * factor, self.max_delay)
 
 
-def before_send(message: OutboxMessage) -> Result | None:
-    """A message that must not go out is settled without a request; None means send it."""
+def before_send(message: OutboxMessage, *, essential: bool = False) -> Result | None:
+    """A message that must not go out is settled without a request; None means send it.
+
+    Essential messages (an appointment cancelled, an answer to the user's own question) go
+    out even when their topic is turned off: the opt-out is for notices, not for news about
+    something the user booked or asked.
+    """
     if message.recipient_blocked:
         return Result(State.UNREACHABLE, message.attempts, "the user blocked the bot")
-    if not message.topic_enabled:
+    if not message.topic_enabled and not essential:
         return Result(State.SKIPPED, message.attempts, f"topic {message.topic} turned off")
     return None
 

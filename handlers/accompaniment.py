@@ -645,11 +645,11 @@ def register(app: BotApp) -> None:
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     entry = MenuEntry(N_("Go along with households"), "🤝", ("ko", "show"), VOLUNTEERS, order=20)
     add_menu_entry(app, entry)
-    for kind, render in (
-        (ASK, render_ask),
-        (TAKEN, render_taken),
-        (FOUND, render_found),
-        (STAFF_NOTE, render_staff_note),
-        (CANCELLED, render_cancelled),
+    for kind, render, essential in (
+        (ASK, render_ask, False),
+        (TAKEN, render_taken, True),
+        (FOUND, render_found, True),
+        (STAFF_NOTE, render_staff_note, True),
+        (CANCELLED, render_cancelled, True),
     ):
-        register_renderer(app, kind, render)
+        register_renderer(app, kind, render, essential=essential)

@@ -472,4 +472,4 @@ def register(app: BotApp) -> None:
     text_input.add_flow(
         app, text_input.TextFlow(prompts.waiting_for(ASKING), on_text, on_cancel, on_other)
     )
-    delivery.register_renderer(app, advice.ANSWER, render_answer)
+    delivery.register_renderer(app, advice.ANSWER, render_answer, essential=True)

@@ -393,5 +393,5 @@ def register(app: BotApp) -> None:
     text_input.add_flow(
         app, text_input.TextFlow(prompts.waiting_for(ANSWERING), on_text, on_cancel, on_other)
     )
-    delivery.register_renderer(app, advice.REPLY, render_reply)
-    delivery.register_renderer(app, advice.WAITING, render_waiting)
+    delivery.register_renderer(app, advice.REPLY, render_reply, essential=True)
+    delivery.register_renderer(app, advice.WAITING, render_waiting, essential=True)

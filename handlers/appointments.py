@@ -311,6 +311,6 @@ def _alternative_times(alternatives: list[list[Any]]) -> list[tuple[int, datetim
 
 def register_renderers(app: BotApp) -> None:
     delivery.register_renderer(app, bookings.REMINDER, render_reminder)
-    delivery.register_renderer(app, bookings.OFFER, render_offer)
-    delivery.register_renderer(app, bookings.CHANGED, render_changed)
-    delivery.register_renderer(app, bookings.CANCELLED, render_cancelled)
+    delivery.register_renderer(app, bookings.OFFER, render_offer, essential=True)
+    delivery.register_renderer(app, bookings.CHANGED, render_changed, essential=True)
+    delivery.register_renderer(app, bookings.CANCELLED, render_cancelled, essential=True)

@@ -332,6 +332,6 @@ def register(app: BotApp) -> None:
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     add_menu_entry(app, MenuEntry(N_("My case"), "📋", ("xm", "show"), SEEKERS, order=15))
-    register_renderer(app, STATUS_NOTICE, render_status_notice)
+    register_renderer(app, STATUS_NOTICE, render_status_notice, essential=True)
     register_renderer(app, CHECKIN, render_checkin)
-    register_renderer(app, HELP_NEEDED, render_help_needed)
+    register_renderer(app, HELP_NEEDED, render_help_needed, essential=True)

@@ -229,8 +229,10 @@ async def on_my_offers(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     delivery.register_renderer(app, listing_texts.OFFER, listing_texts.render_offer)
-    delivery.register_renderer(app, listing_texts.GONE, listing_texts.render_gone)
-    delivery.register_renderer(app, listing_texts.PROPOSED, listing_texts.render_proposed)
+    delivery.register_renderer(app, listing_texts.GONE, listing_texts.render_gone, essential=True)
+    delivery.register_renderer(
+        app, listing_texts.PROPOSED, listing_texts.render_proposed, essential=True
+    )
     for prefix, callback in (
         ("li", on_answer),
         ("ps", on_share),

@@ -679,10 +679,10 @@ def register(app: BotApp) -> None:
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     text_input.add_flow(app, text_input.TextFlow(_waiting_since, on_text, on_cancel, on_other))
-    for kind, render in (
-        (INVITATION, render_invitation),
-        (REMINDER, render_reminder),
-        (CANCELLATION, render_cancellation),
-        (ANSWER_NOTE, render_answer_note),
+    for kind, render, essential in (
+        (INVITATION, render_invitation, True),
+        (REMINDER, render_reminder, False),
+        (CANCELLATION, render_cancellation, True),
+        (ANSWER_NOTE, render_answer_note, True),
     ):
-        register_renderer(app, kind, render)
+        register_renderer(app, kind, render, essential=essential)

@@ -369,11 +369,11 @@ def register(app: BotApp) -> None:
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     add_menu_entry(app, MenuEntry(N_("Workshops"), "🎓", ("ol", "all"), EVERYONE, order=30))
-    for kind, render in (
-        (storage.NOTICE, render_notice),
-        (storage.REMINDER, render_reminder),
-        (storage.CHANGED, render_changed),
-        (storage.CANCELLED, render_cancelled),
-        (storage.PROMOTED, render_promoted),
+    for kind, render, essential in (
+        (storage.NOTICE, render_notice, False),
+        (storage.REMINDER, render_reminder, False),
+        (storage.CHANGED, render_changed, True),
+        (storage.CANCELLED, render_cancelled, True),
+        (storage.PROMOTED, render_promoted, True),
     ):
-        delivery.register_renderer(app, kind, render)
+        delivery.register_renderer(app, kind, render, essential=essential)

@@ -357,3 +357,19 @@ async def test_the_background_loop_recovers_sends_and_stops_in_post_stop(harness
     await harness.app.post_stop(harness.app)
     assert len(sends(harness, 111)) == 1
     assert await states(harness) == {"sent": 1}
+
+
+async def test_a_turned_off_topic_still_gets_essential_news_about_what_the_user_booked(
+    harness: Harness,
+):
+    register_renderer(harness.app, "cancelled", render_offer, essential=True)
+    account = await harness.add_user(501)
+    async with harness.db.transaction() as db:
+        await outbox.set_topic_enabled(db, account.id, Topic.APPOINTMENTS, False)
+    await enqueue(harness, account.id, 1, topic=Topic.APPOINTMENTS)  # a reminder: skipped
+    await harness.enqueue(
+        account.id, "test:2", kind="cancelled", topic=Topic.APPOINTMENTS, params={"n": 2}
+    )
+    await harness.deliver()
+    assert [call.text.rsplit("#", 1)[1] for call in sends(harness, 501)] == ["2"]
+    assert await states(harness) == Counter({"skipped": 1, "sent": 1})

@@ -104,3 +104,9 @@ def test_reminders_go_first_and_ignore_quiet_hours():
     assert Topic.APPOINTMENTS.is_reminder and Topic.VIEWINGS.is_reminder
     assert not Topic.LISTINGS.is_reminder
     assert Topic.APPOINTMENTS.priority < Topic.ANNOUNCEMENTS.priority
+
+
+def test_essential_messages_go_out_even_when_their_topic_is_turned_off():
+    assert before_send(_message(topic_enabled=False), essential=True) is None
+    blocked = _message(recipient_blocked=True, topic_enabled=False)
+    assert before_send(blocked, essential=True).state is State.UNREACHABLE
