@@ -20,6 +20,7 @@ from telegram.ext import Application, CommandHandler
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_application
+from domain.accounts import Role
 from tests.conftest import make_settings
 from tests.fakes import BOT_USER, InProcessRequest, callback_update, message_update
 
@@ -46,18 +47,18 @@ async def _rate(app: Application, updates: list[dict]) -> float:
     return len(parsed) / (time.perf_counter() - started)
 
 
-async def _bare_app(*, keyboard: bool) -> Application:
-    """PTB's echo-style handler: no database, no translation; optionally the same 5 buttons."""
+async def _bare_app(*, buttons: int) -> Application:
+    """PTB's echo-style handler: no database, no translation; a keyboard of `buttons` buttons
+    built per reply, one per row like our menu (none: text only)."""
     request = InstantRequest()
     app = Application.builder().token("4242:TEST").request(request).build()
 
     async def reply(update: Update, _context: object) -> None:
         assert update.effective_message is not None
-        markup = None
-        if keyboard:
-            labels = ("Language", "Help", "Privacy", "My data", "Delete my data")
-            buttons = [InlineKeyboardButton(label, callback_data=label) for label in labels]
-            markup = InlineKeyboardMarkup([buttons[0:2], buttons[2:4], buttons[4:]])
+        rows = [
+            [InlineKeyboardButton(f"Item {i}", callback_data=f"it:{i}")] for i in range(buttons)
+        ]
+        markup = InlineKeyboardMarkup(rows) if rows else None
         await update.effective_message.reply_text("Hello", reply_markup=markup)
 
     app.add_handler(CommandHandler("start", reply))
@@ -73,9 +74,11 @@ async def main(per_round: int) -> None:
         # A registered seeker, so /start reads the account once and shows the main menu.
         await full.process_update(Update.de_json(message_update("/start"), full.bot))
         await full.process_update(Update.de_json(callback_update("cs:yes:seeker:en"), full.bot))
+        menu = [e for e in full.bot_data.menu_entries if Role.SEEKER in e.roles]
+        size = len(menu) + 2  # the features' entries, then Help and Settings
         apps = {
-            "bare reply, text only": await _bare_app(keyboard=False),
-            "bare reply, same 5-button keyboard": await _bare_app(keyboard=True),
+            "bare reply, text only": await _bare_app(buttons=0),
+            f"bare reply, same {size}-button keyboard": await _bare_app(buttons=size),
             "full application /start": full,
         }
         starts = [message_update("/start") for _ in range(per_round)]

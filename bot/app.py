@@ -102,6 +102,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.city = load_city()
     app.bot_data.text_flows = []
     app.bot_data.menu_entries = []
+    app.bot_data.menu_cache = {}
     app.bot_data.case_sections = []
     for module in HANDLER_MODULES:
         module.register(app)

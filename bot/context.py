@@ -6,11 +6,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from telegram import InlineKeyboardButton
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Catalogs, Translator
 from bot.settings import Settings
-from domain.accounts import Account
+from domain.accounts import Account, Role
 from domain.places import City
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class BotData:
     city: City  # districts and quarters, from storage/data
     text_flows: list[TextFlow]  # flows that take typed answers, see handlers/text_input.py
     menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/ui.py
+    menu_cache: dict[tuple[str, Role | None], tuple[tuple[InlineKeyboardButton, ...], ...]]
     case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases.py
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
     renderers: dict[str, Renderer]  # outbox kind → renderer, see bot/delivery.py

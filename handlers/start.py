@@ -6,15 +6,16 @@ buttons' callback data, so an old message still works after a restart or a week 
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
+from bot.i18n import Translator
 from domain.accounts import Account, Role
 from domain.locales import native_name
 from handlers import callback_data, commands, texts
 from handlers.callback_data import parsed
-from handlers.ui import Keyboard, button, language_rows, show
+from handlers.ui import Keyboard, MenuEntry, button, language_rows, show
 from storage import accounts
 
 
@@ -25,17 +26,27 @@ def is_registered(account: Account | None) -> bool:
 
 def main_menu_rows(context: BotContext) -> Keyboard:
     """What the user's role can do, one per row, then help and settings."""
-    t, account = context.t, context.account
-    role = account.role if account else None
+    account = context.account
+    key = (context.i18n.locale, account.role if account else None)
+    cache = context.bot_data.menu_cache
+    if key not in cache:  # shown on nearly every answer: built once per language and role
+        cache[key] = _main_menu(context.i18n, key[1], context.bot_data.menu_entries)
+    return [list(row) for row in cache[key]]
+
+
+def _main_menu(
+    tr: Translator, role: Role | None, entries: list[MenuEntry]
+) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
+    t = tr.gettext
     rows = [
-        [button(f"{entry.emoji} {t(entry.label)}", *entry.callback)]
-        for entry in context.bot_data.menu_entries
+        (button(f"{entry.emoji} {t(entry.label)}", *entry.callback),)
+        for entry in entries
         if role in entry.roles
     ]
     rows.append(
-        [button("❓ " + t("Help"), "mn", "help"), button("⚙️ " + t("Settings"), "mn", "settings")]
+        (button("❓ " + t("Help"), "mn", "help"), button("⚙️ " + t("Settings"), "mn", "settings"))
     )
-    return rows
+    return tuple(rows)
 
 
 async def show_main_menu(update: Update, context: BotContext, intro: str | None = None) -> None:
