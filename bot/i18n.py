@@ -24,6 +24,7 @@ from domain.locales import SUPPORTED_LOCALES, is_rtl
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 # Unicode isolates keep a Latin name or number readable inside right-to-left text.
+Moment = datetime  # inside Translator the method `datetime` hides the type
 FSI, PDI = "\u2068", "\u2069"
 _COMMAND = re.compile(r"(?<![<\w/])(/[a-z][a-z0-9_]*)")  # not "</b>", not in URLs
 
@@ -64,15 +65,15 @@ class Translator:
     def datetime(self, moment: datetime, fmt: str = "medium") -> str:
         return format_datetime(moment, format=fmt, tzinfo=self.tz, locale=self.locale)
 
-    def time_range(self, start: datetime, end: datetime) -> str:
+    def time_range(self, start: Moment, end: Moment) -> str:
         """'10:00-12:00' as the reader writes a span of clock times."""
         return format_interval(start, end, "Hm", tzinfo=self.tz, locale=self.locale)
 
-    def short_date(self, moment: datetime) -> str:
+    def short_date(self, moment: Moment) -> str:
         """'Thu, Dec 3' for a button: the local day of a moment, short."""
         return format_skeleton("MMMEd", moment, tzinfo=self.tz, locale=self.locale)
 
-    def when(self, moment: datetime) -> str:
+    def when(self, moment: Moment) -> str:
         """An appointment: weekday, day, month and time, e.g. "Sa., 28. November, 14:30"."""
         day = format_skeleton("MMMMEEEEd", moment, tzinfo=self.tz, locale=self.locale)
         pattern = Locale.parse(self.locale).datetime_formats["long"]
