@@ -194,7 +194,12 @@ def _line_question(context: BotContext, draft: SlotDraft) -> str:
 
 async def _ask_line(update: Update, context: BotContext, draft: SlotDraft, note: str = "") -> None:
     t = context.t
-    title = t("New Sprechstunde.") if draft.kind is SlotKind.SPRECHSTUNDE else t("New Beratung.")
+    if draft.is_change:
+        title = t("Change of this time:")
+    elif draft.kind is SlotKind.SPRECHSTUNDE:
+        title = t("New Sprechstunde.")
+    else:
+        title = t("New Beratung.")
     parts = [note, title, _line_question(context, draft), t("/cancel stops without saving.")]
     text = "\n\n".join(part for part in parts if part)
     await show(update, context, text, [[button("✗ " + t("Cancel"), "bq", "stop", 0)]])
