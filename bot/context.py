@@ -31,7 +31,7 @@ class BotData:
     city: City  # districts and quarters, from storage/data
     text_flows: list[TextFlow]  # flows that take typed answers, see handlers/text_input.py
     menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/ui.py
-    menu_cache: dict[tuple[str, Role | None], tuple[tuple[InlineKeyboardButton, ...], ...]]
+    menu_cache: dict[tuple[str, Role | None, bool], tuple[tuple[InlineKeyboardButton, ...], ...]]
     case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases.py
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
     renderers: dict[str, Renderer]  # outbox kind → renderer, see bot/delivery.py

@@ -405,5 +405,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("announce", on_announce))
     app.add_handler(CallbackQueryHandler(on_announce, pattern=callback_data.matches("po")))
     app.add_handler(CallbackQueryHandler(on_button, pattern=callback_data.matches("pa")))
-    add_menu_entry(app, MenuEntry(N_("Announcement"), "📣", ("po", "new"), STAFF, order=40))
+    add_menu_entry(
+        app, MenuEntry(N_("Announcement"), "📣", ("po", "new"), STAFF, 40, for_admins=True)
+    )
     text_input.add_flow(app, text_input.TextFlow(_waiting_since, on_text, on_cancel, on_other))

@@ -192,10 +192,22 @@ def _line_question(context: BotContext, draft: SlotDraft) -> str:
     return f"{ask}\n<code>{html.escape(_example(context, draft))}</code>"
 
 
+def _draft_title(context: BotContext, draft: SlotDraft) -> str:
+    if draft.is_change:
+        return context.t("Change of this time:")
+    if draft.kind is SlotKind.SPRECHSTUNDE:
+        return context.t("New Sprechstunde:")
+    return context.t("New Beratung:")
+
+
 async def _ask_line(update: Update, context: BotContext, draft: SlotDraft, note: str = "") -> None:
     t = context.t
-    title = t("New Sprechstunde.") if draft.kind is SlotKind.SPRECHSTUNDE else t("New Beratung.")
-    parts = [note, title, _line_question(context, draft), t("/cancel stops without saving.")]
+    parts = [
+        note,
+        _draft_title(context, draft),
+        _line_question(context, draft),
+        t("/cancel stops without saving."),
+    ]
     text = "\n\n".join(part for part in parts if part)
     await show(update, context, text, [[button("✗ " + t("Cancel"), "bq", "stop", 0)]])
 
@@ -309,12 +321,7 @@ def _draft_summary(context: BotContext, draft: SlotDraft) -> str:
             "{n} conversations of {minutes} minutes each",
             per_day,
         ).format(n=i18n.number(per_day), minutes=i18n.number(line.number))
-    if draft.is_change:
-        title = t("Change of this time:")
-    elif draft.kind is SlotKind.SPRECHSTUNDE:
-        title = t("New Sprechstunde:")
-    else:
-        title = t("New Beratung:")
+    title = _draft_title(context, draft)
     # TRANSLATORS: a slot being created; each value is filled in.
     facts = t("📅 {when}\n📍 {address}\n👥 {size}\n🙋 For: {audience}").format(
         when=when(

@@ -27,21 +27,24 @@ def is_registered(account: Account | None) -> bool:
 def main_menu_rows(context: BotContext) -> Keyboard:
     """What the user's role can do, one per row, then help and settings."""
     account = context.account
-    key = (context.i18n.locale, account.role if account else None)
+    role = account.role if account else None
+    # An admin's account without a carrier: the carriers' work is not theirs to do.
+    admin_only = account is not None and role is Role.STAFF and not account.is_staff
+    key = (context.i18n.locale, role, admin_only)
     cache = context.bot_data.menu_cache
     if key not in cache:  # shown on nearly every answer: built once per language and role
-        cache[key] = _main_menu(context.i18n, key[1], context.bot_data.menu_entries)
+        cache[key] = _main_menu(context.i18n, role, admin_only, context.bot_data.menu_entries)
     return [list(row) for row in cache[key]]
 
 
 def _main_menu(
-    tr: Translator, role: Role | None, entries: list[MenuEntry]
+    tr: Translator, role: Role | None, admin_only: bool, entries: list[MenuEntry]
 ) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
     t = tr.gettext
     rows = [
         (button(f"{entry.emoji} {t(entry.label)}", *entry.callback),)
         for entry in entries
-        if role in entry.roles
+        if role in entry.roles and (entry.for_admins or not admin_only)
     ]
     rows.append(
         (button("❓ " + t("Help"), "mn", "help"), button("⚙️ " + t("Settings"), "mn", "settings"))

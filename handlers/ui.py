@@ -113,6 +113,7 @@ class MenuEntry:
     callback: tuple[str, ...]  # prefix and arguments for build_cb
     roles: frozenset[Role]
     order: int  # lower comes first
+    for_admins: bool = False  # also for an admin who is not staff of a carrier
 
 
 def add_menu_entry(app: BotApp, entry: MenuEntry) -> None:

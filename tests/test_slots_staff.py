@@ -232,6 +232,16 @@ async def test_a_slot_cannot_shrink_below_its_bookings(harness: Harness):
     assert [row[5] for row in await _slots(harness)] == [2]
 
 
+async def test_a_wrong_line_while_changing_a_slot_does_not_call_it_new(harness: Harness):
+    await make_team(harness)
+    slot = await add_slot(harness)
+    await _press(harness, f"bo:edit:{slot.id}")
+    await harness.send("nonsense", user_id=CASEWORKER)
+    again = harness.rec.last().text
+    assert again.startswith("I could not read that line.") and "Change of this time" in again
+    assert "New Sprechstunde" not in again
+
+
 async def test_staff_see_bookings_without_names_mark_attendance_and_export_the_day(
     harness: Harness,
 ):

@@ -74,3 +74,14 @@ async def test_setcontact_shows_the_carrier_in_help(harness: Harness):
     await harness.send("/setcontact drk Mo-Fr 9-12, 0221 555", user_id=ADMIN_ID, lang="en")
     await harness.send("/help", lang="en")
     assert "DRK: Mo-Fr 9-12, 0221 555" in harness.rec.last().text
+
+
+async def test_an_admin_who_is_no_carriers_staff_gets_only_menu_buttons_that_work(
+    harness: Harness,
+):
+    await harness.send("/start", user_id=ADMIN_ID)
+    menu = harness.rec.last().callback_data
+    assert "po:new" in menu  # admins may announce
+    for data in menu:
+        await harness.press(data, user_id=ADMIN_ID)
+    assert [a.params["text"] for a in harness.rec.answers() if a.params.get("text")] == []
