@@ -123,6 +123,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "xl": re.compile(rf"xl:({_ID})"),  # every status this case may move to
     "xt": re.compile(r"xt:(stats|export)"),  # figures, CSV export
     "vn": re.compile(rf"vn:({_ID})"),  # schedule a viewing for this case
+    "vl": re.compile(rf"vl:({_ID}):({_ID})"),  # a viewing of this listing for this household
     "vw": re.compile(rf"vw:({_ID})"),  # show this viewing
     "vr": re.compile(rf"vr:({_ID})"),  # a new time or place for this viewing
     "vx": re.compile(rf"vx:(ask|yes):({_ID})"),  # cancel this viewing
