@@ -111,7 +111,6 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ql": re.compile(rf"ql:({_ID})"),  # staff: open questions from this offset
     "qs": re.compile(rf"qs:(view|take|answer|book):({_ID})"),  # staff: this question
     "qv": re.compile(rf"qv:(reply|solved):({_ID})"),  # volunteer: after an answer
-    "qk": re.compile(r"qk:(book)"),  # how to book a Beratungsgespräch
     # The volunteer profile.
     "fp": re.compile(r"fp:(show|name|clearname|districts|languages|topics)"),
     "fd": re.compile(r"fd:([0-9]{1,2})"),  # choose or unchoose this district (its number)
