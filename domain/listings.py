@@ -454,6 +454,12 @@ class Offer:
         )
 
 
+def viewing_address(listing: Listing) -> str:
+    """Where a viewing of the flat takes place: the full address, house number included,
+    released to households or not, since an invited household must find the door."""
+    return f"{listing.street} {listing.house_number}, {listing.quarter}"
+
+
 def offer_of(listing: Listing, city: City, carrier: str) -> Offer | None:
     """What households see of a listing; None while it is incomplete."""
     if not is_complete(listing):

@@ -102,17 +102,21 @@ def calendar_uid(viewing_id: int) -> str:
     return f"viewing-{viewing_id}@auszug-bot"
 
 
-def parse_appointment(text: str, now: datetime) -> Appointment | AppointmentProblem:
-    """Reads the three lines described above; `now` is aware and in the local time zone."""
+def parse_appointment(
+    text: str, now: datetime, default_place: str | None = None
+) -> Appointment | AppointmentProblem:
+    """Reads the three lines described above; `now` is aware and in the local time zone.
+    With a `default_place` (a listing's address) the first line alone is enough."""
     parts = [part for part in _PARTS.split(text.strip()) if part]
     if not parts:
         return AppointmentProblem.EMPTY
     when = _read_when(parts[0], now)
     if isinstance(when, AppointmentProblem):
         return when
-    if len(parts) < 2:
+    place = parts[1] if len(parts) > 1 else default_place
+    if place is None:
         return AppointmentProblem.NO_PLACE
-    place, meeting = parts[1], " ".join(parts[2:]) or None
+    meeting = " ".join(parts[2:]) or None
     if len(place) > MAX_PLACE_LENGTH or len(meeting or "") > MAX_PLACE_LENGTH:
         return AppointmentProblem.TOO_LONG
     return Appointment(when, place, meeting)
@@ -193,3 +197,4 @@ class StaffQuestion:
     viewing_id: int | None
     kind: str | None  # for COMPANION: domain.accompaniment.Kind
     asked_at: datetime
+    listing_id: int | None = None  # for VIEWING from a listing's shortlist

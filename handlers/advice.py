@@ -31,6 +31,7 @@ from domain.advice import (
     measured_length,
     solved,
 )
+from domain.appointments import SlotKind
 from domain.outbox import Rendered
 from domain.profiles import NameProblem, read_first_name
 from domain.prompts import Prompt, PromptKind
@@ -417,15 +418,6 @@ async def _reply(
     await show(update, context, text, [menu_row(context)])
 
 
-async def on_booking_hint(update: Update, context: BotContext) -> None:
-    # /book belongs to the consultation bookings (issue 6); this only points there.
-    text = context.t(
-        "A Beratungsgespräch is a one-to-one consultation with a caseworker. To book one, "
-        "send /book and choose a time."
-    )
-    await show(update, context, text, [menu_row(context)])
-
-
 def render_answer(params: Mapping[str, Any], tr: Translator) -> Rendered:
     """An answer, or a suggestion to book a Beratungsgespräch, with the question quoted."""
     carrier = tr.isolate(html.escape(params["carrier"]))
@@ -450,7 +442,9 @@ def render_answer(params: Mapping[str, Any], tr: Translator) -> Rendered:
         ),
     )
     if params["booking"]:
-        rows = ((("📅 " + tr.gettext("Book a Beratungsgespräch"), build_cb("qk", "book")),), *rows)
+        # The booking flow of handlers/bookings.py, at the days of the suggesting carrier.
+        book = build_cb("bc", SlotKind.BERATUNG, params["carrier_id"])
+        rows = ((("📅 " + tr.gettext("Book a Beratungsgespräch"), book),), *rows)
     return Rendered(text, rows)
 
 
@@ -464,7 +458,6 @@ def register(app: BotApp) -> None:
         ("qc", on_carrier),
         ("qd", on_draft_button),
         ("qv", on_after_answer),
-        ("qk", on_booking_hint),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     entry = MenuEntry(N_("Ask a caseworker"), "💬", ("qa", "start"), VOLUNTEERS, order=40)

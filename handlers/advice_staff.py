@@ -300,6 +300,7 @@ async def _answer(
                 kind=advice.ANSWER,
                 params={
                     "carrier": carrier.name,
+                    "carrier_id": carrier.id,
                     "quote": asked[-1] if asked else fresh.question,
                     "answer": body,
                     "booking": not body,

@@ -111,7 +111,6 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ql": re.compile(rf"ql:({_ID})"),  # staff: open questions from this offset
     "qs": re.compile(rf"qs:(view|take|answer|book):({_ID})"),  # staff: this question
     "qv": re.compile(rf"qv:(reply|solved):({_ID})"),  # volunteer: after an answer
-    "qk": re.compile(r"qk:(book)"),  # how to book a Beratungsgespräch
     # The volunteer profile.
     "fp": re.compile(r"fp:(show|name|clearname|districts|languages|topics)"),
     "fd": re.compile(r"fd:([0-9]{1,2})"),  # choose or unchoose this district (its number)
@@ -123,6 +122,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "xl": re.compile(rf"xl:({_ID})"),  # every status this case may move to
     "xt": re.compile(r"xt:(stats|export)"),  # figures, CSV export
     "vn": re.compile(rf"vn:({_ID})"),  # schedule a viewing for this case
+    "vl": re.compile(rf"vl:({_ID}):({_ID})"),  # a viewing of this listing for this household
     "vw": re.compile(rf"vw:({_ID})"),  # show this viewing
     "vr": re.compile(rf"vr:({_ID})"),  # a new time or place for this viewing
     "vx": re.compile(rf"vx:(ask|yes):({_ID})"),  # cancel this viewing

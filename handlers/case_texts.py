@@ -135,14 +135,14 @@ def appointment_lines(tr: Translator, appointment: Appointment) -> str:
     )
 
 
-def appointment_prompt(tr: Translator, now: datetime) -> str:
-    """How staff type an appointment, with an example a week ahead."""
+def appointment_prompt(
+    tr: Translator, now: datetime, place: str = "Venloer Str. 12, 50823 Köln"
+) -> str:
+    """How staff type an appointment, with an example a week ahead at `place`."""
     starts = datetime.combine(example_day(now.astimezone(tr.tz)), EXAMPLE_TIME, tzinfo=tr.tz)
     # TRANSLATORS: an example meeting point that staff may type.
     meeting = tr.gettext("in front of the house door")
-    example = format_appointment(
-        Appointment(starts, "Venloer Str. 12, 50823 Köln", meeting), tr.tz
-    )
+    example = format_appointment(Appointment(starts, place, meeting), tr.tz)
     return tr.gettext(
         "Please type the date and time, the address and, if you like, a meeting point, "
         "one per line. For example:\n<code>{example}</code>\nWithout a meeting point, people "

@@ -30,7 +30,7 @@ from handlers.callback_data import parsed
 from handlers.guards import actor_of, answer_expired, log_refusal, record_action, requires
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, fitting, menu_row, pager_row
 from handlers.ui import show as show_screen
-from storage import accounts, consents, listings, outbox, searches
+from storage import accounts, cases, consents, listings, outbox, searches
 from storage.db import Db
 
 STAFF = frozenset({Role.STAFF})
@@ -391,6 +391,7 @@ async def _shortlist(
             )
         if not entries:
             await record_action(db, context, Action.VIEW_SHORTLIST, f"listing={listing.id}")
+        ours = {r.user_id for r, _ in entries if await _followed(db, r.user_id, listing)}
     hidden = counts.interested - counts.shared
     parts = [header, *lines] if lines else [header, t("No household on the shortlist yet.")]
     if hidden:
@@ -403,18 +404,7 @@ async def _shortlist(
         )
     rows: Keyboard = []
     if listing.status is ListingStatus.PUBLISHED:
-        rows += [
-            [
-                button(
-                    "✉ " + t("Propose {case} to the landlord").format(case=r.case_number),
-                    "pn",
-                    listing.id,
-                    r.user_id,
-                )
-            ]
-            for r, _ in entries
-            if r.proposed_at is None
-        ]
+        rows += [_household_row(context, listing, r, r.user_id in ours) for r, _ in entries]
     pager = pager_row(
         context,
         "lq",
@@ -429,6 +419,27 @@ async def _shortlist(
         [button("« " + t("Back to the listing"), "ls", listing.id, "show"), *menu_row(context)]
     )
     await show_screen(update, context, "\n\n".join(parts), rows)
+
+
+async def _followed(db: Db, user_id: int, listing: Listing) -> bool:
+    """Whether the listing's carrier follows the household's case (and may plan viewings)."""
+    case = await cases.get_case(db, user_id)
+    return case is not None and case.carrier_id == listing.carrier_id
+
+
+def _household_row(
+    context: BotContext, listing: Listing, recipient: Recipient, followed: bool
+) -> list[InlineKeyboardButton]:
+    """Propose the household to the landlord (once), and plan its viewing of the flat."""
+    t, case = context.t, recipient.case_number
+    row = []
+    if recipient.proposed_at is None:
+        label = "✉ " + t("Propose {case} to the landlord").format(case=case)
+        row.append(button(label, "pn", listing.id, recipient.user_id))
+    if followed:
+        label = "📅 " + t("Viewing for {case}").format(case=case)
+        row.append(button(label, "vl", listing.id, recipient.user_id))
+    return row
 
 
 async def on_propose(update: Update, context: BotContext) -> None:

@@ -2,6 +2,13 @@
 its language with "I'll come" / "I can't come" and a calendar file, reminders the day before
 and two hours before list what to bring and what is still missing; staff record the outcome.
 
+A viewing of a listed flat starts from the listing's shortlist (`vl`): the household must
+be interested and shared with the listing's carrier, and the viewing keeps the listing's id.
+Staff then type only the time, and the viewing is at the flat's full address (house number
+included even if households were not shown it yet: the invited household must find the
+door), or they type another address as usual: the viewing's address is always what staff
+confirmed.
+
 Staff type the time and place (a TextFlow; the open question is a row in staff_questions, so
 it survives a restart). Every message to the household is an outbox row about
 `viewing:<id>`: a new time cancels the old ones and queues new ones with the next iCalendar
@@ -28,6 +35,7 @@ from domain.access import Action, Actor
 from domain.accompaniment import Kind
 from domain.accounts import Account
 from domain.case_status import Case, CaseStatus
+from domain.listings import Answer, ListingStatus, viewing_address
 from domain.outbox import Rendered, Topic
 from domain.searches import Document
 from domain.viewings import (
@@ -68,7 +76,7 @@ from handlers.case_texts import (
 from handlers.cases import CaseView, add_case_section
 from handlers.guards import actor_of, answer_expired, record_refusal, requires, what_was_tried
 from handlers.ui import Keyboard, button, menu_row, menu_row_in, outbox_buttons, show, show_below
-from storage import cases, outbox, searches
+from storage import cases, listings, outbox, searches
 from storage import viewings as store
 from storage.db import Db, from_db, to_db
 
@@ -520,6 +528,48 @@ async def on_new(update: Update, context: BotContext) -> None:
 
 
 @requires(Action.FIND_CASE)
+async def on_new_for_listing(update: Update, context: BotContext) -> None:
+    """From a listing's shortlist: a household interested in the flat, of the same carrier."""
+    listing_id, user_id = (int(arg) for arg in parsed(update).args)
+    actor, now, tried = actor_of(update, context), context.now(), what_was_tried(update)
+    assert context.account is not None
+    async with context.db.transaction() as db:
+        listing = await listings.get_listing(db, listing_id)
+        recipient = await listings.get_recipient(db, listing_id, user_id)
+        case = None
+        if (
+            listing is None
+            or listing.carrier_id != actor.carrier_id
+            or listing.status is not ListingStatus.PUBLISHED
+            or recipient is None
+            or recipient.answer is not Answer.INTERESTED
+        ):
+            await record_refusal(db, context, actor, Action.SCHEDULE_VIEWING, tried)
+        else:
+            case = await authorized_case(
+                db, context, actor, user_id, Action.SCHEDULE_VIEWING, tried
+            )
+        if case is not None:
+            await store.ask_staff(
+                db, context.account.id, Purpose.VIEWING, user_id, now, listing_id=listing_id
+            )
+    if case is None or listing is None:
+        await answer_expired(update, context)
+        return
+    i18n, address = context.i18n, viewing_address(listing)
+    headline = context.t(
+        "📅 New viewing of listing {listing} for case {number}. If you type only the date and "
+        "time, the viewing is at the flat, {address}, and the household sees this full address."
+    ).format(
+        listing=i18n.number(listing.id),
+        number=i18n.isolate(str(case.case_number)),
+        address=i18n.isolate(html.escape(address)),
+    )
+    prompt = appointment_prompt(i18n, now, address)
+    await show(update, context, f"{headline}\n\n{prompt}", _stop(context))
+
+
+@requires(Action.FIND_CASE)
 async def on_reschedule(update: Update, context: BotContext) -> None:
     actor, now = actor_of(update, context), context.now()
     assert context.account is not None
@@ -569,7 +619,10 @@ async def on_text(update: Update, context: BotContext) -> None:
         await fallback.on_text(update, context)
         return
     i18n, now = context.i18n, context.now()
-    appointment = parse_appointment(update.message.text, now.astimezone(i18n.tz))
+    listing = await listings.get_listing(context.db, question.listing_id or 0)
+    appointment = parse_appointment(
+        update.message.text, now.astimezone(i18n.tz), viewing_address(listing) if listing else None
+    )
     if isinstance(appointment, AppointmentProblem):
         text = f"{appointment_problem(i18n, appointment)}\n\n{appointment_prompt(i18n, now)}"
         await show(update, context, text, _stop(context))
@@ -599,7 +652,7 @@ async def _schedule(
         if case is not None:
             viewing, added = await store.add_viewing(
                 db, user_id=case.user_id, carrier_id=case.carrier_id, scheduled_by=account.id,
-                appointment=appointment, now=context.now(),
+                appointment=appointment, now=context.now(), listing_id=question.listing_id,
             )  # fmt: skip
             if added:
                 await _queue(db, context, viewing)
@@ -670,6 +723,7 @@ def register(app: BotApp) -> None:
     add_case_section(app, viewing_section)
     for prefix, callback in (
         ("vn", on_new),
+        ("vl", on_new_for_listing),
         ("vw", on_viewing),
         ("vr", on_reschedule),
         ("vx", on_cancel_viewing),

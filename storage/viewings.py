@@ -143,18 +143,19 @@ async def ask_staff(
     *,
     viewing_id: int | None = None,
     kind: str | None = None,
+    listing_id: int | None = None,
 ) -> None:
     """Opens the staff member's question; it replaces any earlier one."""
     await db.conn.execute(
         "INSERT OR REPLACE INTO staff_questions (user_id, purpose, case_user_id, viewing_id,"
-        " kind, asked_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (user_id, purpose.value, case_user_id, viewing_id, kind, to_db(now)),
+        " kind, listing_id, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (user_id, purpose.value, case_user_id, viewing_id, kind, listing_id, to_db(now)),
     )
 
 
 async def staff_question(db: Db, user_id: int) -> StaffQuestion | None:
     rows = await db.conn.execute_fetchall(
-        "SELECT user_id, purpose, case_user_id, viewing_id, kind, asked_at"
+        "SELECT user_id, purpose, case_user_id, viewing_id, kind, listing_id, asked_at"
         " FROM staff_questions WHERE user_id = ?",
         (user_id,),
     )
@@ -170,6 +171,7 @@ async def staff_question(db: Db, user_id: int) -> StaffQuestion | None:
         viewing_id=row["viewing_id"],
         kind=row["kind"],
         asked_at=asked,
+        listing_id=row["listing_id"],
     )
 
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from bot.limits import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, MAX_TEXT_LENGTH
 from domain.accounts import Role
+from domain.appointments import SlotKind
+from tests.appointments_setup import DRK, add_slot
 from tests.conftest import Harness
 from tests.fakes import Call
 from tests.staffing import (
@@ -282,15 +284,21 @@ async def test_a_question_to_every_carrier_reaches_every_carriers_staff(harness:
 
 async def test_staff_can_suggest_a_beratungsgespraech(harness: Harness):
     await setup(harness)
+    caritas = await add_slot(harness, kind=SlotKind.BERATUNG)
+    await add_slot(harness, caritas.starts_at + DAY, kind=SlotKind.BERATUNG, carrier_id=DRK)
     await ask(harness)
     await harness.press("qs:take:1", user_id=CASEWORKER)
     await harness.press("qs:book:1", user_id=CASEWORKER)
     assert "suggestion is sent" in harness.rec.last().text
     [message] = await delivered(harness, VOLUNTEER)
     assert "suggests a Beratungsgespräch" in message.text and QUESTION in message.text
-    assert message.callback_data == ["qk:book", "qv:reply:1", "qv:solved:1"]
-    await harness.press("qk:book", user_id=VOLUNTEER)
-    assert "/book" in harness.rec.last().text
+    assert message.callback_data == ["bc:beratung:1", "qv:reply:1", "qv:solved:1"]
+    await harness.press("bc:beratung:1", user_id=VOLUNTEER)  # the days of /book → Beratung
+    days = harness.rec.last()
+    assert days.text.startswith("Which day suits you?")
+    assert [c for c in days.callback_data if c.startswith("bd:")] == [
+        "bd:beratung:1:20261203"
+    ]  # Caritas only: DRK's Beratung is on the next day
     await harness.press("qs:view:1", user_id=CASEWORKER)
     assert "a Beratungsgespräch was suggested" in harness.rec.last().text
 

@@ -94,6 +94,7 @@ def test_an_answer_with_its_quote_always_fits_one_message(
     params = {
         "ticket": 1,
         "carrier": "Kölner Flüchtlingsrat",
+        "carrier_id": 3,
         "quote": quote,
         "answer": "" if booking else answer,
         "booking": booking,

@@ -104,7 +104,9 @@ async def test_the_shortlist_shows_consenting_households_in_the_order_of_interes
         (arabic.id, "listing=1"),
         (ukrainian.id, "listing=1"),
     ]
-    assert harness.rec.last().callback_data[:2] == [f"pn:1:{arabic.id}", f"pn:1:{ukrainian.id}"]
+    assert harness.rec.last().callback_data[:4] == [
+        f"pn:1:{arabic.id}", f"vl:1:{arabic.id}", f"pn:1:{ukrainian.id}", f"vl:1:{ukrainian.id}"
+    ]  # fmt: skip
     async with harness.db.transaction() as db:  # a household that withdrew its search
         await db.conn.execute(
             "UPDATE searches SET status = 'withdrawn' WHERE user_id = ?", (arabic.id,)
