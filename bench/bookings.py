@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from domain.accounts import Role
-from domain.appointments import Audience, Booking, Slot, SlotKind
+from domain.accounts import Audience, Role
+from domain.appointments import Booking, Slot, SlotKind
 from storage import bookings, slots
 from storage.db import Db, open_db, to_db
 

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import build_application
 from bot.context import BotApp
-from domain.accounts import Role
-from domain.workshops import Audience, WorkshopDetails, WorkshopTopic
+from domain.accounts import Audience, Role
+from domain.workshops import WorkshopDetails, WorkshopTopic
 from storage import workshops
 from tests.conftest import make_settings
 from tests.fakes import BOT_USER, InProcessRequest, callback_update

@@ -13,6 +13,28 @@ class Role(StrEnum):
     STAFF = "staff"
 
 
+class Audience(StrEnum):
+    """Who consultation hours, workshops and announcements are for."""
+
+    SEEKERS = "seekers"
+    VOLUNTEERS = "volunteers"
+    BOTH = "both"
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        if self is Audience.BOTH:
+            return frozenset({Role.SEEKER, Role.VOLUNTEER})
+        return frozenset({Role.SEEKER if self is Audience.SEEKERS else Role.VOLUNTEER})
+
+    def admits(self, role: Role) -> bool:
+        return role in self.roles
+
+    @classmethod
+    def only(cls, role: Role) -> Audience:
+        """The audience of this role alone (BOTH admits it too)."""
+        return cls.VOLUNTEERS if role is Role.VOLUNTEER else cls.SEEKERS
+
+
 # Roles a person can choose for themselves; staff is granted by an admin.
 SELF_SERVICE_ROLES = (Role.SEEKER, Role.VOLUNTEER)
 

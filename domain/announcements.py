@@ -11,24 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.accounts import Role
+from domain.accounts import Audience, Role
 from domain.places import Area
 
 MAX_BODY = 3000  # characters; the heading in the reader's language must fit beside it
-
-
-class Audience(StrEnum):
-    SEEKERS = "seekers"
-    VOLUNTEERS = "volunteers"
-    BOTH = "both"
-
-    @property
-    def roles(self) -> frozenset[Role]:
-        return {
-            Audience.SEEKERS: frozenset({Role.SEEKER}),
-            Audience.VOLUNTEERS: frozenset({Role.VOLUNTEER}),
-            Audience.BOTH: frozenset({Role.SEEKER, Role.VOLUNTEER}),
-        }[self]
 
 
 class Step(StrEnum):

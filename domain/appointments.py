@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.accounts import Role
+from domain.accounts import Audience, Role
 
 EVENING_BEFORE = time(18, 0)  # the first reminder: at this local time on the day before
 SHORTLY_BEFORE = timedelta(hours=2)  # the second reminder: this long before the start
@@ -33,24 +33,6 @@ SHORTLY_BEFORE = timedelta(hours=2)  # the second reminder: this long before the
 class SlotKind(StrEnum):
     SPRECHSTUNDE = "sprechstunde"
     BERATUNG = "beratung"
-
-
-class Audience(StrEnum):
-    SEEKERS = "seekers"
-    VOLUNTEERS = "volunteers"
-    BOTH = "both"
-
-    @classmethod
-    def only(cls, role: Role) -> Audience:
-        """The audience of slots for this role alone (BOTH admits it too)."""
-        return cls.VOLUNTEERS if role is Role.VOLUNTEER else cls.SEEKERS
-
-    def admits(self, role: Role) -> bool:
-        if role is Role.SEEKER:
-            return self in (Audience.SEEKERS, Audience.BOTH)
-        if role is Role.VOLUNTEER:
-            return self in (Audience.VOLUNTEERS, Audience.BOTH)
-        return False
 
 
 class BookingStatus(StrEnum):

@@ -15,7 +15,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.appointments import Audience, SlotKind, SlotPlan, minutes_of
+from domain.accounts import Audience
+from domain.appointments import SlotKind, SlotPlan, minutes_of
 from domain.user_input import Problem, ascii_digits, read_date
 
 MAX_CAPACITY = 40  # places of one Sprechstunde: two attendance buttons each fit a message

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.accounts import Role
+from domain.accounts import Audience, Role
 from domain.locales import SUPPORTED_LOCALES
 from domain.places import place_key
 from domain.user_input import Problem, ascii_digits, read_count, read_date
@@ -45,19 +45,6 @@ class WorkshopTopic(StrEnum):
     LEASE = "lease"  # the lease, deposit, rights and duties
     MOVING = "moving"  # moving in, Anmeldung, the first months
     OTHER = "other"
-
-
-class Audience(StrEnum):
-    VOLUNTEERS = "volunteers"
-    SEEKERS = "seekers"
-    BOTH = "both"
-
-    def includes(self, role: Role) -> bool:
-        if role is Role.VOLUNTEER:
-            return self in (Audience.VOLUNTEERS, Audience.BOTH)
-        if role is Role.SEEKER:
-            return self in (Audience.SEEKERS, Audience.BOTH)
-        return False
 
 
 class WorkshopStatus(StrEnum):
@@ -151,7 +138,7 @@ def seat_for(
         return Refusal.CANCELLED
     if workshop.details.starts_at <= now:
         return Refusal.STARTED
-    if not workshop.details.audience.includes(role):
+    if not workshop.details.audience.admits(role):
         return Refusal.NOT_FOR_YOU
     if current is Seat.REGISTERED:
         return Refusal.ALREADY_REGISTERED

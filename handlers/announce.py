@@ -22,16 +22,8 @@ from bot import delivery
 from bot.context import BotApp, BotContext
 from bot.i18n import N_, Translator
 from domain.access import Action
-from domain.accounts import Role
-from domain.announcements import (
-    MAX_BODY,
-    Announcement,
-    Audience,
-    Step,
-    recipients,
-    step_after,
-    step_before,
-)
+from domain.accounts import Audience, Role
+from domain.announcements import MAX_BODY, Announcement, Step, recipients, step_after, step_before
 from domain.locales import SUPPORTED_LOCALES, language_name, native_name
 from domain.outbox import Rendered, Topic
 from domain.places import Area

@@ -18,7 +18,8 @@ from bot.context import BotApp, BotContext
 from bot.i18n import N_, Translator
 from bot.limits import ALTERNATIVES_OFFERED, BOOKING_HORIZON, WAITLIST_OFFER_TIME
 from bot.settings import Settings
-from domain.appointments import Audience, Booking, BookingStatus, Reminder, Slot, SlotKind
+from domain.accounts import Audience
+from domain.appointments import Booking, BookingStatus, Reminder, Slot, SlotKind
 from domain.calendar import CalendarEntry, to_ics
 from domain.locales import language_name
 from domain.outbox import Rendered

@@ -22,11 +22,10 @@ from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from bot.limits import MAX_TEXT_LENGTH, SLOTS_PAGE_SIZE
 from domain.access import Action, may
-from domain.accounts import Role
+from domain.accounts import Audience, Role
 from domain.appointments import (
     ATTENDANCE,
     Attendee,
-    Audience,
     BookingStatus,
     Refusal,
     Slot,

@@ -20,6 +20,7 @@ from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from bot.limits import WORKSHOP_LIST_SIZE
 from domain.access import Action, Actor, may
+from domain.accounts import Audience
 from domain.locales import SUPPORTED_LOCALES
 from domain.prompts import PromptKind
 from domain.workshops import (
@@ -32,7 +33,6 @@ from domain.workshops import (
     MAX_TITLE,
     TOPIC_WORDS,
     TRANSLATION_LOCALES,
-    Audience,
     FormField,
     FormProblem,
     Issue,

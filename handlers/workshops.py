@@ -56,7 +56,7 @@ async def _standing(db: Db, account: Account, workshop_id: int) -> Standing | No
     if workshop is None or workshop.announced_at is None:
         return None
     seen = await storage.attendance(db, workshop_id, account.id)
-    if not (workshop.details.audience.includes(account.role) or seen.seat):
+    if not (workshop.details.audience.admits(account.role) or seen.seat):
         return None
     return Standing(workshop, seen)
 

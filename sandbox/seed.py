@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 
 from bot.context import BotApp
 from domain.accompaniment import Kind, Offer
-from domain.accounts import Role
-from domain.appointments import Audience, Slot, SlotKind, SlotPlan, expand
+from domain.accounts import Audience, Role
+from domain.appointments import Slot, SlotKind, SlotPlan, expand
 from domain.listings import read_form
-from domain.workshops import Audience as WorkshopAudience
 from domain.workshops import Translation, WorkshopDetails, WorkshopTopic
 from sandbox.personas import ADMIN, CARITAS_STAFF, PERSONAS
 from storage import accompaniment, accounts, listings, slots, workshops
@@ -127,7 +126,7 @@ async def plan_demo_workshop(db: Db, now: datetime) -> None:
         ends_at=start + timedelta(hours=2),
         place="Caritas, Bartholomäus-Schink-Straße 6, 50825 Köln",
         capacity=3,
-        audience=WorkshopAudience.BOTH,
+        audience=Audience.BOTH,
         language="de",
         translations={
             "uk": Translation("Пошук житла в Кельні: як супроводжувати сім'ї"),

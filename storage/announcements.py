@@ -7,8 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from domain.accounts import Role
-from domain.announcements import Announcement, Audience, Person, Step
+from domain.accounts import Audience, Role
+from domain.announcements import Announcement, Person, Step
 from storage.db import Db, from_db, to_db
 
 _COLUMNS = """

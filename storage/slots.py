@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
-from domain.accounts import Role
-from domain.appointments import Audience, Slot, SlotKind, SlotOverview
+from domain.accounts import Audience, Role
+from domain.appointments import Slot, SlotKind, SlotOverview
 from domain.slot_line import SlotDraft, SlotLine
 from storage.db import Db, from_db, to_db
 

@@ -22,11 +22,10 @@ from typing import Any
 
 import aiosqlite
 
-from domain.accounts import Role
+from domain.accounts import Audience, Role
 from domain.outbox import QueuedBroadcast, Topic
 from domain.workshops import (
     Attendance,
-    Audience,
     Refusal,
     Seat,
     SeatHolder,

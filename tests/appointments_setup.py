@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from domain.accounts import Account
-from domain.appointments import Audience, Slot, SlotKind
+from domain.accounts import Account, Audience
+from domain.appointments import Slot, SlotKind
 from storage import slots
 from storage.accounts import get_account
 from tests.conftest import Harness

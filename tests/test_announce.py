@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from domain.accounts import Role
-from domain.announcements import Announcement, Audience, Person, Step, recipients
+from domain.accounts import Audience, Role
+from domain.announcements import Announcement, Person, Step, recipients
 from domain.places import Area
 from tests.conftest import ADMIN_ID, Harness
 from tests.listing_setup import household

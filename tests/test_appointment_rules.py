@@ -11,9 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from domain.accounts import Role
+from domain.accounts import Audience, Role
 from domain.appointments import (
-    Audience,
     Booking,
     BookingStatus,
     Refusal,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from domain.appointments import Audience, SlotKind
+from domain.accounts import Audience
+from domain.appointments import SlotKind
 from handlers.bookings import sweep
 from tests.appointments_setup import (
     THURSDAY_TEN,

@@ -11,10 +11,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from domain.accounts import Role
+from domain.accounts import Audience, Role
 from domain.workshops import (
     MAX_TITLE,
-    Audience,
     FormField,
     FormProblem,
     Issue,
