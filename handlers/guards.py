@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from typing import Protocol, TypeVar
 
 from telegram import Update
 
@@ -18,6 +19,14 @@ from storage import consents
 from storage.db import Db
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
+
+
+class OfCarrier(Protocol):
+    @property
+    def carrier_id(self) -> int: ...
+
+
+Row = TypeVar("Row", bound=OfCarrier)
 
 
 def actor_of(update: Update, context: BotContext) -> Actor:
@@ -84,6 +93,18 @@ async def refuse(update: Update, context: BotContext, actor: Actor, action: Acti
         await answer_expired(update, context)
         return
     await show(update, context, context.t("This command is only for staff of the carriers."))
+
+
+async def owned(
+    update: Update, context: BotContext, action: Action, row: Row | None
+) -> Row | None:
+    """`row` (a slot, a workshop, …) if the presser may do `action` to its carrier's rows;
+    a missing row or a foreign carrier's is refused, logged and answered alike."""
+    actor = actor_of(update, context)
+    if row is None or not may(actor, action, row.carrier_id):
+        await refuse(update, context, actor, action)
+        return None
+    return row
 
 
 def requires(action: Action) -> Callable[[Handler], Handler]:

@@ -67,7 +67,7 @@ from handlers.appointments import (
     when_short,
 )
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, answer_expired, record_action, refuse, requires
+from handlers.guards import actor_of, answer_expired, owned, record_action, refuse, requires
 from handlers.ui import (
     Keyboard,
     MenuEntry,
@@ -558,13 +558,7 @@ async def _audit(
 async def _own_slot(
     update: Update, context: BotContext, action: Action, slot_id: int
 ) -> Slot | None:
-    """The slot if the presser may do `action` to it; otherwise refused and logged."""
-    actor = actor_of(update, context)
-    slot = await store.get_slot(context.db, slot_id)
-    if slot is None or not may(actor, action, slot.carrier_id):
-        await refuse(update, context, actor, action)
-        return None
-    return slot
+    return await owned(update, context, action, await store.get_slot(context.db, slot_id))
 
 
 def _person(context: BotContext, attendee: Attendee) -> str:

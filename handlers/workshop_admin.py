@@ -50,7 +50,7 @@ from domain.workshops import (
 )
 from handlers import callback_data, prompts, text_input
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, record_action, refuse, requires
+from handlers.guards import actor_of, owned, record_action, refuse, requires
 from handlers.start import show_main_menu
 from handlers.ui import Keyboard, button, fitting, menu_row, show
 from handlers.workshop_texts import button_label, card, title
@@ -75,13 +75,8 @@ async def _audit(
 async def _own(
     update: Update, context: BotContext, workshop_id: int, action: Action
 ) -> Workshop | None:
-    """The workshop if the presser's carrier runs it; else the refusal is logged and shown."""
-    actor = actor_of(update, context)
     workshop = await storage.get_workshop(context.db, workshop_id)
-    if workshop is None or not may(actor, action, workshop.carrier_id):
-        await refuse(update, context, actor, action)
-        return None
-    return workshop
+    return await owned(update, context, action, workshop)
 
 
 # Lists and views.
