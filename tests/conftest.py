@@ -15,6 +15,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.context import BotApp
 from bot.delivery import Sender
+from bot.i18n import Translator
 from bot.settings import Settings
 from domain.accounts import Account, Role
 from domain.outbox import QueuedBroadcast, Topic
@@ -57,9 +58,13 @@ class Harness:
             Update.de_json(callback_update(data, **kwargs), self.app.bot)
         )
 
+    def tr(self, locale: str) -> Translator:
+        """The translator of a user with `locale`: expected dates and amounts come from it."""
+        return self.app.bot_data.catalogs.get(locale)
+
     def t(self, locale: str, msgid: str) -> str:
         """What a user with `locale` reads for `msgid`."""
-        return self.app.bot_data.catalogs.get(locale).gettext(msgid)
+        return self.tr(locale).gettext(msgid)
 
     async def restart(self) -> None:
         """Stops the bot and starts a new one on the same database, as a deploy would."""
