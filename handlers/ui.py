@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotApp, BotContext
 from bot.i18n import Translator
-from bot.limits import MAX_TEXT_LENGTH
+from bot.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
+from bot.telegram_html import fit_html, plain_text
 from domain.accounts import Role
 from domain.locales import SUPPORTED_LOCALES, native_name
 from handlers.callback_data import build_cb
@@ -77,18 +78,59 @@ def language_rows(per_row: int = 2) -> Keyboard:
 async def show(
     update: Update, context: BotContext, text: str, rows: Keyboard | None = None
 ) -> None:
-    """Answer a button press by editing its message, anything else with a new message."""
+    """Answer a button press by editing its message, anything else with a new message.
+
+    A pressed file (a calendar file, a photo) stays: the text becomes its caption if it fits
+    one, else it comes as a new message. An edit that would change nothing is left out.
+    """
     markup = InlineKeyboardMarkup(rows) if rows else None
     query = update.callback_query
     if query is None:
-        assert update.effective_chat is not None
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        await _send(update, context, text, markup)
         return
     await query.answer()
+    pressed = query.message
+    if not isinstance(pressed, Message):  # too old for Telegram to show it to the bot
+        await _send(update, context, text, markup)
+    elif pressed.text is not None:
+        await _edit(query, pressed.text, text, markup, caption=False)
+    elif len(text) <= MAX_CAPTION_LENGTH:
+        await _edit(query, pressed.caption, text, markup, caption=True)
+    else:
+        await _send(update, context, text, markup)
+
+
+async def _send(
+    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id, fit_html(text, MAX_TEXT_LENGTH), reply_markup=markup
+    )
+
+
+async def _edit(
+    query: CallbackQuery,
+    shown: str | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    caption: bool,
+) -> None:
+    """Edits the pressed message's text or caption to `text`, unless it shows that already."""
+    pressed = query.message
+    assert isinstance(pressed, Message)
+    if (shown or "").strip() == plain_text(text) and pressed.reply_markup == markup:
+        return  # the same button pressed twice
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        if caption:
+            await query.edit_message_caption(
+                fit_html(text, MAX_CAPTION_LENGTH), reply_markup=markup
+            )
+        else:
+            await query.edit_message_text(fit_html(text, MAX_TEXT_LENGTH), reply_markup=markup)
     except BadRequest as error:
-        # The same button pressed twice: the message already shows this.
+        # Pressed twice so fast that neither press saw the other's edit.
         if "not modified" not in error.message:
             raise
 
@@ -98,10 +140,9 @@ async def show_below(
 ) -> None:
     """Answer a button press with a new message under it, for buttons on messages that stay
     as they are: a calendar file (an edit would replace its caption), a reminder."""
-    assert update.callback_query is not None and update.effective_chat is not None
+    assert update.callback_query is not None
     await update.callback_query.answer()
-    markup = InlineKeyboardMarkup(rows) if rows else None
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    await _send(update, context, text, InlineKeyboardMarkup(rows) if rows else None)
 
 
 @dataclass(frozen=True, slots=True)
