@@ -51,6 +51,8 @@ QUESTIONS_PAGE_SIZE = 10  # open questions per staff message
 MAX_QUESTION_LENGTH = 2000
 MAX_ANSWER_LENGTH = 3000
 MAX_QUOTE_LENGTH = 500  # the question quoted above an answer is cut to this, at a word
+MAX_CARRIER_CONTACT = 200  # a carrier's office hours and phone (/setcontact), as sent
+MAX_ECHO_LENGTH = 60  # typed text the bot repeats in a message ("I do not know “…”")
 
 # The outbox sender (bot/delivery.py).
 # A request reaches Telegram a little after the sender starts it, and a busy machine can

@@ -24,7 +24,8 @@ def fit_html(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     open_tags: list[str] = []
-    cut, word_cut = (0, ""), (0, "")  # (position, closing tags) of the longest fitting cuts
+    cut, word_cut = (0, ""), (-_WORD_SLACK - 1, "")  # (position, closing tags) of the
+    # longest cut that fits, and of the longest before a space
     for token in _TOKEN.finditer(text):
         if token.group().isspace():
             word_cut = cut
