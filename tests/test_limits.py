@@ -48,7 +48,9 @@ async def test_an_announcement_is_measured_as_it_is_sent(harness: Harness):
     await make_team(harness)
     await harness.send("/announce", user_id=CASEWORKER)
     await harness.send("<&>" * (MAX_BODY // 3), user_id=CASEWORKER)  # 3000 typed, 12000 sent
-    assert harness.rec.last().text.startswith("⚠️ " + TOO_LONG.format(max="3,000"))
+    assert harness.rec.last().text.startswith(
+        "⚠️ " + TOO_LONG.format(max=harness.tr("en").number(MAX_BODY))
+    )
     assert await harness.rows("SELECT body FROM announcements") == [("",)]
 
 
