@@ -35,6 +35,7 @@ MESSAGES_PER_CHAT_PER_SECOND = 1
 
 # Ours.
 LAST_SEEN_RESOLUTION = timedelta(hours=1)  # how often a user's last_seen is written
+RECENT_SCREENS = 1000  # edits remembered, so a fast second tap of a button changes nothing
 SANDBOX_LONG_POLL_SECONDS = 30  # the sandbox holds a getUpdates or a page's poll at most so long
 INVITE_VALIDITY = timedelta(hours=72)  # a staff invitation link works once, this long
 CONSENT_REQUEST_INTERVAL = timedelta(days=7)  # a carrier asks the same seeker at most this often

@@ -10,6 +10,7 @@ from bot.context import BotApp, BotContext
 from bot.limits import LAST_SEEN_RESOLUTION
 from domain.accounts import is_due_for_last_seen
 from domain.locales import resolve_locale
+from handlers.guards import answer_expired
 from storage import accounts
 
 
@@ -24,6 +25,10 @@ async def resolve_user(update: Update, context: BotContext) -> None:
     context.account = account
     saved = account.locale if account else None
     context.use_locale(resolve_locale(saved, user.language_code, context.settings.default_locale))
+    if update.callback_query is not None and not update.callback_query.data:
+        # None of our buttons lacks data, and PTB would hand such a press to the first one.
+        await answer_expired(update, context)
+        raise ApplicationHandlerStop
     wrote_to_us = update.message is not None or update.callback_query is not None
     now = context.now()
     if account and wrote_to_us and is_due_for_last_seen(account, now, LAST_SEEN_RESOLUTION):

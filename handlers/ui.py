@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 
 from bot.context import BotApp, BotContext
 from bot.i18n import Translator
-from bot.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH
+from bot.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, RECENT_SCREENS
 from bot.telegram_html import fit_html, plain_text
 from domain.accounts import Role
 from domain.locales import SUPPORTED_LOCALES, native_name
@@ -93,9 +93,9 @@ async def show(
     if not isinstance(pressed, Message):  # too old for Telegram to show it to the bot
         await _send(update, context, text, markup)
     elif pressed.text is not None:
-        await _edit(query, pressed.text, text, markup, caption=False)
+        await _edit(context, query, pressed.text, text, markup, caption=False)
     elif len(text) <= MAX_CAPTION_LENGTH:
-        await _edit(query, pressed.caption, text, markup, caption=True)
+        await _edit(context, query, pressed.caption, text, markup, caption=True)
     else:
         await _send(update, context, text, markup)
 
@@ -110,6 +110,7 @@ async def _send(
 
 
 async def _edit(
+    context: BotContext,
     query: CallbackQuery,
     shown: str | None,
     text: str,
@@ -117,11 +118,14 @@ async def _edit(
     *,
     caption: bool,
 ) -> None:
-    """Edits the pressed message's text or caption to `text`, unless it shows that already."""
+    """Edits the pressed message's text or caption to `text`, unless it shows that already:
+    as the press saw it, or after the edit of a first tap the press could not see yet."""
     pressed = query.message
     assert isinstance(pressed, Message)
-    if (shown or "").strip() == plain_text(text) and pressed.reply_markup == markup:
-        return  # the same button pressed twice
+    screen, key = (plain_text(text), markup), (pressed.chat.id, pressed.message_id)
+    recent = context.bot_data.recent_screens
+    if screen in (((shown or "").strip(), pressed.reply_markup), recent.get(key)):
+        return
     try:
         if caption:
             await query.edit_message_caption(
@@ -130,9 +134,13 @@ async def _edit(
         else:
             await query.edit_message_text(fit_html(text, MAX_TEXT_LENGTH), reply_markup=markup)
     except BadRequest as error:
-        # Pressed twice so fast that neither press saw the other's edit.
+        # After a restart, the first tap's edit is not remembered.
         if "not modified" not in error.message:
             raise
+    recent.pop(key, None)
+    recent[key] = screen
+    if len(recent) > RECENT_SCREENS:
+        del recent[next(iter(recent))]  # the oldest
 
 
 async def show_below(

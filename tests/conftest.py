@@ -62,6 +62,16 @@ class Harness:
             update["callback_query"]["message"] = held.message
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
+    async def double_tap(self, data: str, **kwargs: Any) -> None:
+        """Two presses so fast that both carry the message as it was before the first."""
+        first = callback_update(data, **kwargs)
+        pressed = first["callback_query"]["message"]
+        held = self.rec.held.get((pressed["chat"]["id"], pressed["message_id"]))
+        for update in (first, callback_update(data, **kwargs)):
+            if held is not None:
+                update["callback_query"]["message"] = held.message
+            await self.app.process_update(Update.de_json(update, self.app.bot))
+
     def tr(self, locale: str) -> Translator:
         """The translator of a user with `locale`: expected dates and amounts come from it."""
         return self.app.bot_data.catalogs.get(locale)

@@ -106,6 +106,13 @@ async def test_pressing_the_same_button_twice_edits_once(harness: Harness):
     assert len(harness.rec.answers()) == 2
 
 
+async def test_a_fast_double_tap_edits_once(harness: Harness):
+    await harness.send("/start")
+    await harness.double_tap("ll:start")  # the second press still carries the old message
+    assert [c.endpoint for c in harness.rec.calls].count("editMessageText") == 1
+    assert len(harness.rec.answers()) == 2
+
+
 @pytest.mark.parametrize("answered_first", [False, True])
 async def test_a_failure_inside_a_button_handler_reaches_the_user(
     harness: Harness, monkeypatch, caplog, answered_first: bool
