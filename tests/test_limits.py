@@ -4,6 +4,9 @@ locales the bot speaks. (The fixture fails any test that made a request Telegram
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +14,9 @@ from hypothesis import strategies as st
 from bot.limits import MAX_CAPTION_LENGTH, MAX_CARRIER_CONTACT, MAX_ECHO_LENGTH, MAX_TEXT_LENGTH
 from bot.telegram_html import ELLIPSIS, fit_html, plain_text
 from domain.announcements import MAX_BODY
+from domain.appointments import SlotKind
+from domain.slot_line import MAX_ADDRESS, LineProblem, parse_slot_line
+from domain.viewings import MAX_PLACE_LENGTH, AppointmentProblem, parse_appointment
 from sandbox.refusals import html_errors
 from tests.conftest import ADMIN_ID, Harness
 from tests.staffing import CASEWORKER, make_team
@@ -113,3 +119,12 @@ def test_whatever_is_cut_fits_and_telegram_still_parses_it(pieces: list[str], li
     if cut != text:
         assert plain_text(text).startswith(plain_text(cut).removesuffix(ELLIPSIS).rstrip())
     assert len(fit_html(text, MAX_CAPTION_LENGTH)) <= MAX_CAPTION_LENGTH
+
+
+def test_typed_places_are_measured_as_they_are_sent():
+    now = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
+    escaped_long = "&" * (MAX_PLACE_LENGTH // 4)  # short as typed, five times as long sent
+    assert parse_appointment(f"28.11. 14:30\n{escaped_long}", now) is AppointmentProblem.TOO_LONG
+    line = f"2026-12-03 10:00-12:00 8 {'<' * (MAX_ADDRESS // 3)}"
+    slot = parse_slot_line(line, SlotKind.SPRECHSTUNDE, now, ZoneInfo("Europe/Berlin"))
+    assert slot is LineProblem.ADDRESS_TOO_LONG
