@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.accounts import Account
 from sandbox.refusals import QUERY_TOO_OLD
 from tests.appointments_setup import THURSDAY_TEN, add_slot, documents, seekers
 from tests.conftest import Harness
@@ -63,7 +64,8 @@ async def test_every_button_under_a_changed_appointments_file_works(harness: Har
     await _press_every_button(harness, notice, OLENA)
 
 
-async def test_every_button_under_a_viewing_invitation_and_its_change_works(harness: Harness):
+async def _viewing_invitation(harness: Harness) -> tuple[Account, Call]:
+    """A household invited to a viewing: the invitation is a calendar file with buttons."""
     await make_team(harness)
     seeker = await register_seeker(harness, lang="en")
     await share_with(harness, seeker)
@@ -71,6 +73,11 @@ async def test_every_button_under_a_viewing_invitation_and_its_change_works(harn
     await harness.send("28.11. 14:30\nVenloer Str. 12\nvor der Haustür", user_id=CASEWORKER)
     await harness.deliver()
     [invitation] = documents(harness, seeker.telegram_id)
+    return seeker, invitation
+
+
+async def test_every_button_under_a_viewing_invitation_and_its_change_works(harness: Harness):
+    seeker, invitation = await _viewing_invitation(harness)
     await _press_every_button(harness, invitation, seeker.telegram_id)
     await harness.press("vx:yes:1", user_id=CASEWORKER)
     await harness.deliver()
@@ -82,13 +89,7 @@ async def test_every_button_under_a_viewing_invitation_and_its_change_works(harn
 async def test_a_long_answer_to_a_button_under_a_file_comes_as_a_new_message(
     harness: Harness, monkeypatch
 ):
-    await make_team(harness)
-    seeker = await register_seeker(harness, lang="en")
-    await share_with(harness, seeker)
-    await harness.press(f"vn:{seeker.id}", user_id=CASEWORKER)
-    await harness.send("28.11. 14:30\nVenloer Str. 12\nvor der Haustür", user_id=CASEWORKER)
-    await harness.deliver()
-    [invitation] = documents(harness, seeker.telegram_id)
+    seeker, invitation = await _viewing_invitation(harness)
     harness.rec.clear()
     long_notice = "We store little. " * 100  # longer than any caption may be
     monkeypatch.setattr("handlers.texts.privacy_notice", lambda context: long_notice)
