@@ -25,8 +25,10 @@ async def resolve_user(update: Update, context: BotContext) -> None:
     context.account = account
     saved = account.locale if account else None
     context.use_locale(resolve_locale(saved, user.language_code, context.settings.default_locale))
-    if update.callback_query is not None and not update.callback_query.data:
-        # None of our buttons lacks data, and PTB would hand such a press to the first one.
+    query = update.callback_query
+    if query is not None and (not query.data or chat is None):
+        # Not a button we sent: each has data and sits in a private chat (PTB would hand a
+        # press without data to the first button handler).
         await answer_expired(update, context)
         raise ApplicationHandlerStop
     wrote_to_us = update.message is not None or update.callback_query is not None

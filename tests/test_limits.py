@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from telegram import Update
 
 from bot.limits import MAX_CAPTION_LENGTH, MAX_CARRIER_CONTACT, MAX_ECHO_LENGTH, MAX_TEXT_LENGTH
 from bot.telegram_html import ELLIPSIS, fit_html, plain_text
@@ -19,6 +20,7 @@ from domain.slot_line import MAX_ADDRESS, LineProblem, parse_slot_line
 from domain.viewings import MAX_PLACE_LENGTH, AppointmentProblem, parse_appointment
 from sandbox.refusals import html_errors
 from tests.conftest import ADMIN_ID, Harness
+from tests.fakes import callback_update
 from tests.staffing import CASEWORKER, make_team
 
 SORRY = "Something went wrong. Nothing you entered was lost. Please try again."
@@ -128,3 +130,16 @@ def test_typed_places_are_measured_as_they_are_sent():
     line = f"2026-12-03 10:00-12:00 8 {'<' * (MAX_ADDRESS // 3)}"
     slot = parse_slot_line(line, SlotKind.SPRECHSTUNDE, now, ZoneInfo("Europe/Berlin"))
     assert slot is LineProblem.ADDRESS_TOO_LONG
+
+
+@pytest.mark.parametrize("pressed", ["no data", "no message"])
+async def test_a_press_of_a_button_the_bot_never_sent_has_expired(harness: Harness, pressed: str):
+    update = callback_update("mn:help")
+    if pressed == "no data":
+        del update["callback_query"]["data"]
+    else:  # a message sent inline, through another chat
+        del update["callback_query"]["message"]
+        update["callback_query"]["inline_message_id"] = "i1"
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    [alert] = harness.rec.answers()
+    assert alert.params["text"] == "This button has expired." and harness.rec.sent() == []
