@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -88,7 +89,8 @@ async def show(
     if query is None:
         await _send(update, context, text, markup)
         return
-    await query.answer()
+    with suppress(BadRequest):  # "query is too old" after a restart: the screen still comes
+        await query.answer()
     pressed = query.message
     if not isinstance(pressed, Message):  # too old for Telegram to show it to the bot
         await _send(update, context, text, markup)

@@ -106,7 +106,7 @@ class RecordingRequest(InProcessRequest):
     paused_until: datetime | None = None
     dead: bool = False
     held: dict[tuple[int, int], Held] = field(default_factory=dict)  # (chat, message) → …
-    _answered: set[str] = field(default_factory=set)  # callback query ids
+    answered: set[str] = field(default_factory=set)  # callback query ids: "too old" if again
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     async def do_request(
@@ -147,9 +147,9 @@ class RecordingRequest(InProcessRequest):
     def _refused_by_state(self, endpoint: str, params: dict[str, Any]) -> list[str]:
         if endpoint == "answerCallbackQuery":
             query_id = str(params.get("callback_query_id"))
-            if query_id in self._answered:
+            if query_id in self.answered:
                 return [QUERY_TOO_OLD]
-            self._answered.add(query_id)
+            self.answered.add(query_id)
             return []
         held = self.held.get(_message_key(params))
         if not endpoint.startswith("edit") or held is None:

@@ -8,12 +8,13 @@ import logging
 from datetime import timedelta
 
 import pytest
+from telegram import Update
 
 from domain.accounts import Account
 from sandbox.refusals import QUERY_TOO_OLD
 from tests.appointments_setup import THURSDAY_TEN, add_slot, documents, seekers
 from tests.conftest import Harness
-from tests.fakes import Call
+from tests.fakes import Call, callback_update
 from tests.staffing import CASEWORKER, make_team, register_seeker, share_with
 
 OLENA = 111
@@ -134,3 +135,13 @@ async def test_a_failure_inside_a_button_handler_reaches_the_user(
     assert harness.rec.invalid == refused
     harness.rec.invalid.clear()
     assert "user_id=111" in caplog.text
+
+
+async def test_a_press_too_old_to_answer_still_gets_its_screen(harness: Harness):
+    await harness.send("/start")
+    update = callback_update("ll:start")
+    harness.rec.answered.add(update["callback_query"]["id"])  # as after a restart
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    assert harness.rec.last().text == harness.t("en", "Choose your language:")
+    assert harness.rec.invalid == ["answerCallbackQuery: " + QUERY_TOO_OLD]
+    harness.rec.invalid.clear()
