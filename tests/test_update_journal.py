@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import Update
 
+from bot.app import build_application
+from bot.context import BotApp
 from bot.limits import UPDATE_IDS_KEPT
+from bot.settings import Settings
+from sandbox.bot_api import SANDBOX_TOKEN, BotApi
+from sandbox.run import polling, serving
+from sandbox.web import make_web_app
 from tests.conftest import Harness
 from tests.fakes import Call, Crash, message_update
 
@@ -133,3 +141,62 @@ async def test_a_handled_update_keeps_only_its_id_and_that_for_a_day(harness: Ha
 async def test_updates_handled_directly_leave_no_journal_rows(harness: Harness):
     await harness.send("/start")
     assert await journal(harness) == []
+
+
+async def test_polling_confirms_updates_only_once_they_are_journaled(tmp_path: Path):
+    api = BotApi([])
+    users = [{"id": user_id, "is_bot": False, "first_name": "Olena"} for user_id in USERS]
+    async with serving(make_web_app(api, ()), port=0) as url:
+        settings = Settings.from_env(
+            {
+                "BOT_TOKEN": SANDBOX_TOKEN,
+                "TELEGRAM_BASE_URL": f"{url}/bot",
+                "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+            }
+        )
+        for user in users:
+            await api.user_sends(user, "/start")
+        sent = [update["update_id"] for update in api.updates]
+        app = build_application(settings)
+        journaled_at_confirmation = await _crash_after_confirmation(app, api, sent[-1])
+        assert journaled_at_confirmation == sent
+        assert api.updates == []  # Telegram will not send them again
+        assert all(len(api.chats[user["id"]].messages) == 1 for user in users)  # unanswered
+
+        async with polling(build_application(settings)):
+            answered = await api.wait_for(
+                lambda: all(len(api.chats[user["id"]].messages) > 1 for user in users), 10
+            )
+    assert answered, "the updates left by the crash were not handled within 10 seconds"
+    assert all(len(api.chats[user["id"]].messages) == 2 for user in users)  # each answered once
+    assert api.refused == []
+
+
+async def _crash_after_confirmation(app: BotApp, api: BotApi, last_update_id: int) -> list[int]:
+    """Polls without handling until Telegram hears the batch arrived; the journal's ids then."""
+    confirmed = asyncio.Event()
+    journaled: list[int] = []
+    answer = api.call
+
+    async def call(method: str, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        if method == "getUpdates" and offset > last_update_id and not confirmed.is_set():
+            async with app.bot_data.db.conn.execute("SELECT update_id FROM update_journal") as cur:
+                journaled.extend(row[0] for row in await cur.fetchall())
+            confirmed.set()
+        return await answer(method, params)
+
+    api.call = call  # type: ignore[method-assign]
+    assert app.post_init and app.post_stop and app.post_shutdown and app.updater
+    await app.initialize()
+    await app.post_init(app)
+    try:
+        await app.updater.start_polling(poll_interval=0)  # the application does not handle them
+        await asyncio.wait_for(confirmed.wait(), 10)
+        await app.updater.stop()
+        await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        await app.post_shutdown(app)
+        api.call = answer  # type: ignore[method-assign]
+    return journaled
