@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from telegram import Update
 
@@ -200,3 +201,28 @@ async def _crash_after_confirmation(app: BotApp, api: BotApi, last_update_id: in
         await app.post_shutdown(app)
         api.call = answer  # type: ignore[method-assign]
     return journaled
+
+
+async def test_the_webhook_answers_200_only_once_the_update_is_journaled(
+    harness: Harness, tmp_path: Path
+):
+    assert harness.app.updater is not None
+    socket_path = tmp_path / "webhook.sock"
+    await harness.app.updater.start_webhook(
+        url_path="hook", webhook_url="https://bot.example.org/hook", unix=socket_path
+    )
+    update = message_update("/start", user_id=501)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.AsyncHTTPTransport(uds=str(socket_path))
+        ) as client:
+            for _ in range(2):  # Telegram sends it again when it missed the first 200
+                response = await client.post("http://bot/hook", json=update)
+                assert response.status_code == 200
+                assert await journal(harness) == [(update["update_id"], True, False)]
+    finally:
+        await harness.app.updater.stop()
+    await handle_queued(harness)
+
+    assert len(replies(harness, 501)) == 1
+    assert await journal(harness) == [(update["update_id"], False, True)]
