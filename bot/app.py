@@ -12,6 +12,7 @@ from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
 from bot.delivery import Sender
 from bot.i18n import Catalogs
+from bot.journal import JournalingApplication, UpdateJournal
 from bot.settings import Settings
 from handlers import (
     accompaniment,
@@ -79,8 +80,11 @@ HANDLER_MODULES = (  # order matters, change it only here
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None) -> BotApp:
+    journal = UpdateJournal()
     builder = (
         Application.builder()
+        .application_class(JournalingApplication)
+        .update_queue(journal)
         .token(settings.bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_file_url)
@@ -94,6 +98,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         builder = builder.request(request).get_updates_request(request)
     app: BotApp = builder.build()
     app.bot_data.settings = settings
+    app.bot_data.journal = journal
     app.bot_data.clock = utc_now
     app.bot_data.sleep = asyncio.sleep
     app.bot_data.renderers = {}
@@ -112,6 +117,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
 
 async def _post_init(app: BotApp) -> None:
     app.bot_data.db = await open_db(app.bot_data.settings.database_path)
+    await app.bot_data.journal.open(app)
     await commands.set_public_commands(app)
     app.bot_data.sender = Sender.for_app(app)
     app.bot_data.sender.start()
