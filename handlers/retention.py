@@ -1,0 +1,154 @@
+"""Data expires: one daily job applies every retention rule (periods: domain/retention.py,
+set by RETAIN_*_DAYS), and the question to households whose search lay unused.
+
+`apply_retention(data, now)` does the work, so tests drive it on the fake clock. Each rule
+logs one INFO line with its count (and ids of deleted people only). A person is deleted the
+way /delete deletes (handlers.menu.delete_person), never by a second path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.context import BotApp, BotContext, BotData
+from bot.delivery import register_renderer
+from bot.i18n import Translator
+from domain.case_status import is_open
+from domain.outbox import Rendered, Topic
+from domain.retention import status_when_abandoned
+from handlers import callback_data, menu
+from handlers.callback_data import build_cb, parsed
+from handlers.guards import answer_expired
+from handlers.start import is_registered
+from handlers.ui import menu_row, show
+from storage import cases, outbox, retention
+from storage.db import Db
+
+log = logging.getLogger(__name__)
+
+STILL_LOOKING = "still_looking"
+RUN_AT = time(3, 30)  # local time: the quietest hour of the bot
+
+
+def render_still_looking(params: Mapping[str, Any], tr: Translator) -> Rendered:
+    answer_within = tr.duration(timedelta(days=params["answer_days"]))
+    # TRANSLATORS: {period} is e.g. "1 month".
+    text = tr.gettext(
+        "Are you still looking for a flat? Your housing search has not been used for a long "
+        "time. If you do not answer within {period}, we delete your search and all your data."
+    ).format(period=answer_within)
+    search_id = params["search"]
+    return Rendered(
+        text,
+        buttons=(
+            ((tr.gettext("Yes, keep it"), build_cb("sl", "yes", search_id)),),
+            ((tr.gettext("No, delete"), build_cb("sl", "no", search_id)),),
+        ),
+    )
+
+
+async def _ask_inactive(data: BotData, db: Db, now: datetime) -> int:
+    period = data.settings.retention
+    found = await retention.inactive_searches(db, now - period.inactive_search)
+    for search_id, user_id in found:
+        await retention.mark_asked(db, search_id, now)
+        await outbox.enqueue_message(
+            db,
+            user_id=user_id,
+            kind=STILL_LOOKING,
+            topic=Topic.ANNOUNCEMENTS,
+            params={"search": search_id, "answer_days": period.still_looking_answer.days},
+            due_at=now,
+            dedupe_key=f"still_looking:{search_id}:{now.date().isoformat()}",
+            now=now,
+        )
+    return len(found)
+
+
+async def _close_case(db: Db, user_id: int, now: datetime) -> None:
+    """The bot closes the case of a household that stopped answering, before deleting it."""
+    case = await cases.get_case(db, user_id)
+    if case is not None and is_open(case.status):
+        target = status_when_abandoned(case.status)
+        ended = replace(case, status=target, resume_status=None, status_since=now)
+        await cases.save_status(db, ended, case.status, None, now)
+
+
+async def _delete_people(data: BotData, people: list[tuple[int, int]], rule: str) -> None:
+    for _, telegram_id in people:
+        await menu.delete_person(data, telegram_id)
+    log.info("retention %s: %d people deleted %s", rule, len(people), [i for i, _ in people])
+
+
+async def apply_retention(data: BotData, now: datetime) -> dict[str, int]:
+    """Every rule once; returns the count of each, as logged."""
+    period, counts = data.settings.retention, {}
+    async with data.db.transaction() as db:
+        counts["search_renewed"] = await retention.renew_active(db)
+        counts["search_asked"] = await _ask_inactive(data, db, now)
+        unanswered = await retention.unanswered(db, now - period.still_looking_answer)
+        for user_id, _ in unanswered:
+            await _close_case(db, user_id, now)
+        blocked = await retention.blocked_before(db, now - period.blocked_user)
+    await _delete_people(data, unanswered, "search_unanswered")
+    await _delete_people(data, blocked, "blocked_user")
+    counts["search_unanswered"], counts["blocked_user"] = len(unanswered), len(blocked)
+    async with data.db.transaction() as db:
+        counts["finished_appointment"] = await retention.purge_finished_appointments(
+            db, now - period.finished_appointment
+        )
+        counts["closed_listing"] = await retention.strip_closed_listings(
+            db, now - period.closed_listing
+        )
+        counts["answered_question"] = await retention.strip_answered_questions(
+            db, now - period.answered_question
+        )
+        counts["invite"] = await retention.purge_invites(db, now - period.invite)
+        counts["audit"] = await retention.purge_audit(db, now - period.audit)
+        counts["refused_attempt"] = await retention.purge_refused_attempts(
+            db, now - period.refused_attempt
+        )
+    for rule in ("search_renewed", "search_asked", *list(counts)[4:]):
+        log.info("retention %s: %d", rule, counts[rule])
+    return counts
+
+
+async def _retention_job(context: BotContext) -> None:
+    await apply_retention(context.bot_data, context.bot_data.clock())
+
+
+async def on_still_looking(update: Update, context: BotContext) -> None:
+    answer, search_arg = parsed(update).args
+    account = context.account
+    if account is None or not is_registered(account):
+        await answer_expired(update, context)
+        return
+    async with context.db.transaction() as db:
+        own = await retention.keep_search(db, int(search_arg), account.id)
+    if not own:
+        await answer_expired(update, context)
+        return
+    if answer == "no":
+        await menu.delete_and_confirm(update, context)
+        return
+    text = context.t("Thank you. We keep your housing search.")
+    await show(update, context, text, [menu_row(context)])
+
+
+def register(app: BotApp) -> None:
+    register_renderer(app, STILL_LOOKING, render_still_looking, essential=True)
+    app.add_handler(CallbackQueryHandler(on_still_looking, pattern=callback_data.matches("sl")))
+    assert app.job_queue is not None
+    app.job_queue.run_daily(
+        _retention_job,
+        time=RUN_AT.replace(tzinfo=app.bot_data.settings.tz),
+        name="retention",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
