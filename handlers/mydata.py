@@ -292,26 +292,34 @@ def _counts(context: BotContext, export: Export) -> list[str]:
         lines.append(
             context.t("Notifications you turned off: {topics}").format(topics=i18n.join(labels))
         )
-    for section, singular, plural in (
-        (
-            "messages_queued",
-            "{n} message to you is waiting or was sent in the last weeks.",
-            "{n} messages to you are waiting or were sent in the last weeks.",
-        ),
-        (
-            "unfinished_forms",
-            "{n} question of the bot waits for your typed answer.",
-            "{n} questions of the bot wait for your typed answer.",
-        ),
-        (
-            "own_audit_entries",
-            "{n} entry in the audit log records something you did.",
-            "{n} entries in the audit log record something you did.",
-        ),
-    ):
-        n = len(export[section])
-        if n:
-            lines.append(context.tn(singular, plural, n).format(n=i18n.number(n)))
+    queued, forms, audited = (
+        len(export[section])
+        for section in ("messages_queued", "unfinished_forms", "own_audit_entries")
+    )
+    if queued:
+        lines.append(
+            context.tn(
+                "{n} message to you is waiting or was sent in the last weeks.",
+                "{n} messages to you are waiting or were sent in the last weeks.",
+                queued,
+            ).format(n=i18n.number(queued))
+        )
+    if forms:
+        lines.append(
+            context.tn(
+                "{n} question of the bot waits for your typed answer.",
+                "{n} questions of the bot wait for your typed answer.",
+                forms,
+            ).format(n=i18n.number(forms))
+        )
+    if audited:
+        lines.append(
+            context.tn(
+                "{n} entry in the audit log records something you did.",
+                "{n} entries in the audit log record something you did.",
+                audited,
+            ).format(n=i18n.number(audited))
+        )
     return ["\n".join(lines)] if lines else []
 
 
