@@ -296,30 +296,33 @@ def _counts(context: BotContext, export: Export) -> list[str]:
         len(export[section])
         for section in ("messages_queued", "unfinished_forms", "own_audit_entries")
     )
-    if queued:
-        lines.append(
+    counted = (
+        (
+            queued,
             context.tn(
                 "{n} message to you is waiting or was sent in the last weeks.",
                 "{n} messages to you are waiting or were sent in the last weeks.",
                 queued,
-            ).format(n=i18n.number(queued))
-        )
-    if forms:
-        lines.append(
+            ),
+        ),
+        (
+            forms,
             context.tn(
                 "{n} question of the bot waits for your typed answer.",
                 "{n} questions of the bot wait for your typed answer.",
                 forms,
-            ).format(n=i18n.number(forms))
-        )
-    if audited:
-        lines.append(
+            ),
+        ),
+        (
+            audited,
             context.tn(
                 "{n} entry in the audit log records something you did.",
                 "{n} entries in the audit log record something you did.",
                 audited,
-            ).format(n=i18n.number(audited))
-        )
+            ),
+        ),
+    )
+    lines += [text.format(n=i18n.number(n)) for n, text in counted if n]
     return ["\n".join(lines)] if lines else []
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
 
 from domain.accounts import Role
 from handlers.mydata import split_messages
 from storage.db import to_db
 from storage.personal_data import EXPORTED_COLUMNS, STAFF_WORK, export_person
 from tests.conftest import Harness
+from tests.personal_rows import add_booking, add_question, add_viewing, add_workshop_seat, insert
 
 OLENA, SVEN = 111, 222  # a household that also volunteers (every table), and a caseworker
 PERSONAL_NAMES = ("user_id", "telegram_id", "household")
@@ -41,137 +41,90 @@ async def test_every_personal_column_is_exported_or_staff_work(harness: Harness)
     assert (set(EXPORTED_COLUMNS) | STAFF_WORK) - schema == set(), "no such column any more"
 
 
-async def _insert(harness: Harness, sql: str, *params: Any) -> int:
-    async with harness.db.transaction() as db, db.conn.execute(sql, params) as cur:
-        return int(cur.lastrowid or 0)
-
-
 async def _fill_every_table(harness: Harness) -> tuple[int, int]:
     """Olena has a row in every table that can hold a household's or volunteer's data."""
     olena = (await harness.add_user(OLENA, "en")).id
     sven = (await harness.add_user(SVEN, "de", Role.STAFF)).id
     now = harness.clock()
-    at, soon, later = (
-        to_db(now),
-        to_db(now + timedelta(days=2)),
-        to_db(now + timedelta(days=2, hours=1)),
-    )
-    search = await _insert(
+    at, soon = to_db(now), to_db(now + timedelta(days=2))
+    search = await insert(
         harness,
         "INSERT INTO searches (user_id, status, adults, children, anywhere, max_rent_cents, wbs,"
         " step_free, carrier, step, created_at, updated_at) VALUES"
         " (?, 'active', 2, 1, 0, 78800, 'applied', 0, 'drk', 'summary', ?, ?)",
         olena, at, at,
     )  # fmt: skip
-    await _insert(harness, "INSERT INTO search_places VALUES (?, 'district', 'Ehrenfeld')", search)
-    await _insert(harness, "INSERT INTO search_documents VALUES (?, 'wohnsitz', 1)", search)
-    await _insert(harness, "INSERT INTO carrier_consents VALUES (?, 2, ?)", olena, at)
-    await _insert(
+    await insert(harness, "INSERT INTO search_places VALUES (?, 'district', 'Ehrenfeld')", search)
+    await insert(harness, "INSERT INTO search_documents VALUES (?, 'wohnsitz', 1)", search)
+    await insert(harness, "INSERT INTO carrier_consents VALUES (?, 2, ?)", olena, at)
+    await insert(
         harness,
         "INSERT INTO consent_requests (user_id, carrier_id, requested_by, requested_at)"
         " VALUES (?, 1, ?, ?)",
         olena, SVEN, at,
     )  # fmt: skip
-    await _insert(harness, "INSERT INTO cases VALUES (?, 2, 'viewing', NULL, ?, ?)", olena, at, at)
-    await _insert(
+    await insert(harness, "INSERT INTO cases VALUES (?, 2, 'viewing', NULL, ?, ?)", olena, at, at)
+    await insert(
         harness,
         "INSERT INTO case_events (user_id, carrier_id, at, from_status, to_status)"
         " VALUES (?, 2, ?, 'searching', 'viewing')",
         olena, at,
     )  # fmt: skip
-    await _insert(
+    await insert(
         harness,
         "INSERT INTO audit_log (at, actor_telegram_id, carrier_id, action, subject_user_id)"
         " VALUES (?, ?, 2, 'case.view', ?), (?, ?, NULL, 'denied.staff.add', NULL)",
         at, SVEN, olena, at, OLENA,
     )  # fmt: skip
-    slot = await _insert(
-        harness,
-        "INSERT INTO slots (carrier_id, kind, audience, starts_at, ends_at, capacity, address,"
-        " created_at) VALUES (1, 'sprechstunde', 'both', ?, ?, 5, 'Domplatz 1', ?)",
-        soon, later, at,
-    )  # fmt: skip
-    await _insert(
-        harness,
-        "INSERT INTO bookings (slot_id, user_id, status, created_at, updated_at)"
-        " VALUES (?, ?, 'booked', ?, ?)",
-        slot, olena, at, at,
-    )  # fmt: skip
-    await _insert(
-        harness,
-        "INSERT INTO viewings (user_id, carrier_id, address, starts_at, created_at)"
-        " VALUES (?, 2, 'Venloer Str. 7', ?, ?)",
-        olena, soon, at,
-    )  # fmt: skip
-    listing = await _insert(
+    await add_booking(harness, olena, now + timedelta(days=2), "booked")
+    await add_viewing(harness, olena, now + timedelta(days=2))
+    listing = await insert(
         harness,
         "INSERT INTO listings (carrier_id, status, quarter, created_at, updated_at)"
         " VALUES (2, 'published', 'Nippes', ?, ?)",
         at, at,
     )  # fmt: skip
-    await _insert(
+    await insert(
         harness,
         "INSERT INTO listing_recipients (listing_id, user_id, answer, answered_at)"
         " VALUES (?, ?, 'interested', ?)",
         listing, olena, at,
     )  # fmt: skip
-    workshop = await _insert(
-        harness,
-        "INSERT INTO workshops (carrier_id, title, description, topic, starts_at, ends_at,"
-        " place, capacity, audience, language, created_at, updated_at) VALUES (3,"
-        " 'Mietvertrag lesen', '', 'lease', ?, ?, 'Online', 9, 'both', 'de', ?, ?)",
-        soon, later, at, at,
-    )  # fmt: skip
-    await _insert(
-        harness,
-        "INSERT INTO workshop_seats VALUES (?, ?, 'waitlisted', 'Olja', ?)",
-        workshop, olena, at,
-    )  # fmt: skip
-    await _insert(
+    await add_workshop_seat(harness, olena, now + timedelta(days=2), "waitlisted", "Olja")
+    await insert(
         harness,
         "INSERT INTO volunteer_profiles VALUES (?, 'Oleksandra', '[\"Kalk\"]', '[\"uk\"]',"
         " '[]', ?)",
         olena, at,
     )  # fmt: skip
-    await _insert(
+    await insert(
         harness,
         "INSERT INTO accompaniment_offers VALUES (?, 'Sascha', '[\"Porz\"]', '[\"ru\"]',"
         " '[\"jobcenter\"]', 1, ?)",
         olena, at,
     )  # fmt: skip
-    request = await _insert(
+    request = await insert(
         harness,
         "INSERT INTO accompaniment_requests (user_id, carrier_id, kind, starts_at, place,"
         " language, created_at, expires_at) VALUES (?, 2, 'jobcenter', ?, 'Jobcenter Mitte',"
         " 'uk', ?, ?)",
         olena, soon, at, soon,
     )  # fmt: skip
-    await _insert(harness, "INSERT INTO accompaniment_asked VALUES (?, ?)", request, olena)
-    ticket = await _insert(
-        harness,
-        "INSERT INTO tickets (user_id, carrier_id, household, question, status, created_at,"
-        " updated_at) VALUES (?, NULL, 'Familie K', 'Wie viel Kaution?', 'answered', ?, ?)",
-        olena, at, at,
-    )  # fmt: skip
-    await _insert(
-        harness,
-        "INSERT INTO ticket_messages (ticket_id, author, body, sent_at)"
-        " VALUES (?, 'staff', 'Drei Kaltmieten.', ?)",
-        ticket, at,
-    )  # fmt: skip
-    await _insert(harness, "INSERT INTO topic_optouts VALUES (?, 'workshops')", olena)
+    await insert(harness, "INSERT INTO accompaniment_asked VALUES (?, ?)", request, olena)
+    await add_question(harness, olena, "answered")
+    await insert(harness, "INSERT INTO topic_optouts VALUES (?, 'workshops')", olena)
     await harness.enqueue(olena, "test:1")
-    await _insert(harness, "INSERT INTO typed_prompts VALUES (?, 'household', NULL, ?)", olena, at)
-    await _insert(
+    await insert(harness, "INSERT INTO typed_prompts VALUES (?, 'household', NULL, ?)", olena, at)
+    await insert(
         harness, "INSERT INTO staff_members VALUES (?, 1, ?, ?, 'caseworker')", sven, 900, at
     )
-    await _insert(
+    await insert(
         harness,
         "INSERT INTO staff_questions (user_id, purpose, case_user_id, asked_at)"
         " VALUES (?, 'viewing', ?, ?)",
         sven, olena, at,
     )  # fmt: skip
-    await _insert(
+    await insert(
         harness,
         "INSERT INTO slot_drafts (user_id, carrier_id, kind, asking_since) VALUES"
         " (?, 1, 'beratung', ?)",
@@ -266,7 +219,7 @@ async def test_long_data_is_split_into_messages_within_the_limit(harness: Harnes
     olena, _ = await _fill_every_table(harness)
     for n in range(40):
         await harness.enqueue(olena, f"bulk:{n}")
-        await _insert(
+        await insert(
             harness,
             "INSERT INTO tickets (user_id, household, question, status, created_at, updated_at)"
             " VALUES (?, NULL, ?, 'solved', ?, ?)",

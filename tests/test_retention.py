@@ -17,6 +17,7 @@ from domain.retention import Retention, status_when_abandoned
 from handlers.retention import apply_retention
 from storage.db import to_db
 from tests.conftest import Harness
+from tests.personal_rows import add_booking, add_question, add_viewing, add_workshop_seat, insert
 
 OLENA, AHMAD, MARIA = 111, 112, 113
 KEPT = Retention()
@@ -133,46 +134,14 @@ async def test_users_who_blocked_the_bot_are_deleted_after_the_period(harness: H
     assert await _users(harness) == [AHMAD]
 
 
-async def _insert(harness: Harness, sql: str, *params: object) -> int:
-    async with harness.db.transaction() as db, db.conn.execute(sql, params) as cur:
-        return int(cur.lastrowid or 0)
-
-
 async def test_finished_appointments_lose_their_details_after_a_year(harness: Harness):
     olena = (await harness.add_user(OLENA)).id
     now = harness.clock()
     for starts in (now, now + timedelta(days=30)):
-        at, end = to_db(starts), to_db(starts + timedelta(hours=1))
-        slot = await _insert(
-            harness,
-            "INSERT INTO slots (carrier_id, kind, audience, starts_at, ends_at, capacity,"
-            " address, created_at) VALUES (1, 'beratung', 'both', ?, ?, 1, 'Domplatz 1', ?)",
-            at, end, at,
-        )  # fmt: skip
-        await _insert(
-            harness,
-            "INSERT INTO bookings (slot_id, user_id, status, created_at, updated_at)"
-            " VALUES (?, ?, 'attended', ?, ?)",
-            slot, olena, at, at,
-        )  # fmt: skip
-        await _insert(
-            harness,
-            "INSERT INTO viewings (user_id, carrier_id, address, starts_at, created_at)"
-            " VALUES (?, 1, 'Venloer Str. 7', ?, ?)",
-            olena, at, at,
-        )  # fmt: skip
-        workshop = await _insert(
-            harness,
-            "INSERT INTO workshops (carrier_id, title, description, topic, starts_at, ends_at,"
-            " place, capacity, audience, language, created_at, updated_at) VALUES"
-            " (1, 'Kaution', '', 'lease', ?, ?, 'Online', 9, 'both', 'de', ?, ?)",
-            at, end, at, at,
-        )  # fmt: skip
-        await _insert(
-            harness, "INSERT INTO workshop_seats VALUES (?, ?, 'registered', 'Olena', ?)",
-            workshop, olena, at,
-        )  # fmt: skip
-    await _insert(
+        await add_booking(harness, olena, starts, "attended")
+        await add_viewing(harness, olena, starts)
+        await add_workshop_seat(harness, olena, starts, "registered", "Olena")
+    await insert(
         harness,
         "INSERT INTO cases VALUES (?, 1, 'moved', NULL, ?, ?)", olena, to_db(now), to_db(now),
     )  # fmt: skip
@@ -187,7 +156,7 @@ async def test_finished_appointments_lose_their_details_after_a_year(harness: Ha
 async def test_a_closed_listing_loses_landlord_and_address_after_the_period(harness: Harness):
     at = to_db(harness.clock())
     for status in ("let", "withdrawn", "published"):
-        await _insert(
+        await insert(
             harness,
             "INSERT INTO listings (carrier_id, status, street, house_number, landlord_contact,"
             " quarter, created_at, updated_at, closed_at) VALUES"
@@ -209,20 +178,8 @@ async def test_a_closed_listing_loses_landlord_and_address_after_the_period(harn
 
 async def test_answered_questions_lose_their_text(harness: Harness):
     olena = (await harness.add_user(OLENA)).id
-    at = to_db(harness.clock())
     for status in ("answered", "open"):
-        ticket = await _insert(
-            harness,
-            "INSERT INTO tickets (user_id, household, question, status, created_at, updated_at)"
-            " VALUES (?, 'Familie K', 'Wie viel Kaution?', ?, ?, ?)",
-            olena, status, at, at,
-        )  # fmt: skip
-        await _insert(
-            harness,
-            "INSERT INTO ticket_messages (ticket_id, author, body, sent_at)"
-            " VALUES (?, 'staff', 'Drei Kaltmieten.', ?)",
-            ticket, at,
-        )  # fmt: skip
+        await add_question(harness, olena, status)
     harness.clock.advance(KEPT.answered_question + DAY)
     assert (await _run(harness))["answered_question"] == 1
     assert await harness.rows(
@@ -238,7 +195,7 @@ async def test_invites_and_audit_entries_expire(harness: Harness):
     start = harness.clock()
 
     async def invite(token: str, used: bool) -> None:
-        await _insert(
+        await insert(
             harness,
             "INSERT INTO staff_invites (token_hash, carrier_id, role, created_by, created_at,"
             " expires_at, used_at, used_by) VALUES (?, 1, 'caseworker', 900, ?, ?, ?, ?)",
@@ -247,7 +204,7 @@ async def test_invites_and_audit_entries_expire(harness: Harness):
         )  # fmt: skip
 
     async def audit(action: str, actor: int) -> None:
-        await _insert(
+        await insert(
             harness,
             "INSERT INTO audit_log (at, actor_telegram_id, carrier_id, action)"
             " VALUES (?, ?, 1, ?)",
@@ -255,7 +212,7 @@ async def test_invites_and_audit_entries_expire(harness: Harness):
         )  # fmt: skip
 
     staff = await harness.add_user(777, "de")
-    await _insert(
+    await insert(
         harness, "INSERT INTO staff_members VALUES (?, 1, 900, ?, 'caseworker')",
         staff.id, to_db(start),
     )  # fmt: skip
