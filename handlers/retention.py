@@ -9,7 +9,7 @@ way /delete deletes (handlers.menu.delete_person), never by a second path.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from handlers.callback_data import build_cb, parsed
 from handlers.guards import answer_expired
 from handlers.start import is_registered
 from handlers.ui import menu_row, show
-from storage import cases, outbox, retention
+from storage import accounts, cases, outbox, retention
 from storage.db import Db
 
 log = logging.getLogger(__name__)
@@ -81,41 +81,36 @@ async def _close_case(db: Db, user_id: int, now: datetime) -> None:
         await cases.save_status(db, ended, case.status, None, now)
 
 
-async def _delete_people(data: BotData, people: list[tuple[int, int]], rule: str) -> None:
-    for _, telegram_id in people:
-        await menu.delete_person(data, telegram_id)
-    log.info("retention %s: %d people deleted %s", rule, len(people), [i for i, _ in people])
+# Rules that strip or delete rows, not people, each named as its period in Retention.
+_PURGES: dict[str, Callable[[Db, datetime], Awaitable[int]]] = {
+    "finished_appointment": retention.purge_finished_appointments,
+    "closed_listing": retention.strip_closed_listings,
+    "answered_question": retention.strip_answered_questions,
+    "invite": retention.purge_invites,
+    "audit": retention.purge_audit,
+    "refused_attempt": retention.purge_refused_attempts,
+}
 
 
 async def apply_retention(data: BotData, now: datetime) -> dict[str, int]:
     """Every rule once; returns the count of each, as logged."""
-    period, counts = data.settings.retention, {}
+    kept, counts = data.settings.retention, {}
     async with data.db.transaction() as db:
         counts["search_renewed"] = await retention.renew_active(db)
         counts["search_asked"] = await _ask_inactive(data, db, now)
-        unanswered = await retention.unanswered(db, now - period.still_looking_answer)
+        unanswered = await retention.unanswered(db, now - kept.still_looking_answer)
         for user_id, _ in unanswered:
             await _close_case(db, user_id, now)
-        blocked = await retention.blocked_before(db, now - period.blocked_user)
-    await _delete_people(data, unanswered, "search_unanswered")
-    await _delete_people(data, blocked, "blocked_user")
-    counts["search_unanswered"], counts["blocked_user"] = len(unanswered), len(blocked)
+        blocked = await retention.blocked_before(db, now - kept.blocked_user)
+    for rule, people in (("search_unanswered", unanswered), ("blocked_user", blocked)):
+        for _, telegram_id in people:
+            await menu.delete_person(data, telegram_id)
+        counts[rule] = len(people)
+        log.info("retention %s: %d people deleted %s", rule, len(people), [i for i, _ in people])
     async with data.db.transaction() as db:
-        counts["finished_appointment"] = await retention.purge_finished_appointments(
-            db, now - period.finished_appointment
-        )
-        counts["closed_listing"] = await retention.strip_closed_listings(
-            db, now - period.closed_listing
-        )
-        counts["answered_question"] = await retention.strip_answered_questions(
-            db, now - period.answered_question
-        )
-        counts["invite"] = await retention.purge_invites(db, now - period.invite)
-        counts["audit"] = await retention.purge_audit(db, now - period.audit)
-        counts["refused_attempt"] = await retention.purge_refused_attempts(
-            db, now - period.refused_attempt
-        )
-    for rule in ("search_renewed", "search_asked", *list(counts)[4:]):
+        for rule, purge in _PURGES.items():
+            counts[rule] = await purge(db, now - getattr(kept, rule))
+    for rule in ("search_renewed", "search_asked", *_PURGES):
         log.info("retention %s: %d", rule, counts[rule])
     return counts
 
@@ -132,6 +127,7 @@ async def on_still_looking(update: Update, context: BotContext) -> None:
         return
     async with context.db.transaction() as db:
         own = await retention.keep_search(db, int(search_arg), account.id)
+        await accounts.touch_account(db, account.telegram_id, context.now())  # activity
     if not own:
         await answer_expired(update, context)
         return

@@ -261,3 +261,13 @@ async def test_the_privacy_notice_names_every_period(harness: Harness, locale: s
         KEPT.audit,
     ):
         assert tr.duration(period) in text
+
+
+async def test_each_rule_logs_one_line_with_its_count(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+):
+    with caplog.at_level(logging.INFO, logger="handlers.retention"):
+        counts = await _run(harness)
+    rules = [message.split(":")[0].removeprefix("retention ") for message in caplog.messages]
+    assert sorted(rules) == sorted(counts)
+    assert "retention audit: 0" in caplog.messages
