@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from bot.limits import MAX_TEXT_LENGTH
 from domain.accounts import Role
 from handlers.mydata import split_messages
 from storage.db import to_db
@@ -228,7 +229,7 @@ async def test_long_data_is_split_into_messages_within_the_limit(harness: Harnes
     await _mydata_text(harness, OLENA)
     sent = harness.rec.sent()
     assert len(sent) > 1
-    assert all(len(c.text) <= 4096 for c in sent)
+    assert all(len(c.text) <= MAX_TEXT_LENGTH for c in sent)
     assert sent[-1].callback_data == ["md:json", "mn:home"]
     assert [b for c in sent[:-1] for b in c.buttons] == []
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.delivery import register_renderer
+from bot.i18n import Translator
 from bot.settings import Settings, SettingsError
 from domain.case_status import CaseStatus
 from domain.locales import SUPPORTED_LOCALES
@@ -45,6 +46,13 @@ def _to(harness: Harness, chat_id: int) -> list[str]:
     return [c.text for c in harness.rec.sent() if c.params.get("chat_id") == chat_id]
 
 
+def _question(tr: Translator) -> str:
+    return tr.gettext(
+        "Are you still looking for a flat? Your housing search has not been used for a long "
+        "time. If you do not answer within {period}, we delete your search and all your data."
+    ).format(period=tr.duration(KEPT.still_looking_answer))
+
+
 async def test_an_unused_search_is_asked_about_in_the_households_language(harness: Harness):
     search_id = await _with_search(harness, OLENA, "uk")
     harness.clock.advance(KEPT.inactive_search - DAY)
@@ -52,15 +60,20 @@ async def test_an_unused_search_is_asked_about_in_the_households_language(harnes
     harness.clock.advance(2 * DAY)
     harness.rec.clear()
     assert (await _run(harness))["search_asked"] == 1
-    tr = harness.tr("uk")
     question = harness.rec.last()
     assert question.params["chat_id"] == OLENA
-    assert question.text == tr.gettext(
-        "Are you still looking for a flat? Your housing search has not been used for a long "
-        "time. If you do not answer within {period}, we delete your search and all your data."
-    ).format(period=tr.duration(KEPT.still_looking_answer))
+    assert question.text == _question(harness.tr("uk"))
     assert question.callback_data == [f"sl:yes:{search_id}", f"sl:no:{search_id}"]
     assert (await _run(harness))["search_asked"] == 0  # asked once
+
+
+async def test_the_question_is_worded_when_it_is_sent(harness: Harness):
+    await _with_search(harness, OLENA, "uk")
+    harness.clock.advance(KEPT.inactive_search + DAY)
+    await apply_retention(harness.app.bot_data, harness.clock())
+    await harness.press("lg:ar", user_id=OLENA)  # she switches before it goes out
+    await harness.deliver()
+    assert harness.rec.last().text == _question(harness.tr("ar"))
 
 
 async def test_yes_keeps_the_search_and_renews_it(harness: Harness):
