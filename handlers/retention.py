@@ -54,31 +54,30 @@ def render_still_looking(params: Mapping[str, Any], tr: Translator) -> Rendered:
     )
 
 
-async def _ask_inactive(data: BotData, db: Db, now: datetime) -> int:
-    period = data.settings.retention
-    found = await retention.inactive_searches(db, now - period.inactive_search)
-    for search_id, user_id in found:
+async def _ask(data: BotData, search_id: int, user_id: int, now: datetime) -> None:
+    answer_days = data.settings.retention.still_looking_answer.days
+    async with data.db.transaction() as db:
         await retention.mark_asked(db, search_id, now)
         await outbox.enqueue_message(
             db,
             user_id=user_id,
             kind=STILL_LOOKING,
             topic=Topic.ANNOUNCEMENTS,
-            params={"search": search_id, "answer_days": period.still_looking_answer.days},
+            params={"search": search_id, "answer_days": answer_days},
             due_at=now,
             dedupe_key=f"still_looking:{search_id}:{now.date().isoformat()}",
             now=now,
         )
-    return len(found)
 
 
-async def _close_case(db: Db, user_id: int, now: datetime) -> None:
-    """The bot closes the case of a household that stopped answering, before deleting it."""
-    case = await cases.get_case(db, user_id)
-    if case is not None and is_open(case.status):
-        target = status_when_abandoned(case.status)
-        ended = replace(case, status=target, resume_status=None, status_since=now)
-        await cases.save_status(db, ended, case.status, None, now)
+async def _end_case(data: BotData, user_id: int, now: datetime) -> None:
+    """The bot ends the case of a household that stopped answering, before deleting it."""
+    async with data.db.transaction() as db:
+        case = await cases.get_case(db, user_id)
+        if case is not None and is_open(case.status):
+            target = status_when_abandoned(case.status)
+            ended = replace(case, status=target, resume_status=None, status_since=now)
+            await cases.save_status(db, ended, case.status, None, now)
 
 
 # Rules that strip or delete rows, not people, each named as its period in Retention.
@@ -93,21 +92,26 @@ _PURGES: dict[str, Callable[[Db, datetime], Awaitable[int]]] = {
 
 
 async def apply_retention(data: BotData, now: datetime) -> dict[str, int]:
-    """Every rule once; returns the count of each, as logged."""
+    """Every rule once; returns the count of each, as logged.
+
+    Each household is asked, and each person deleted, in a short transaction of its own:
+    thousands at once (the first run on old data) never hold up people's taps for long."""
     kept, counts = data.settings.retention, {}
     async with data.db.transaction() as db:
         counts["search_renewed"] = await retention.renew_active(db)
-        counts["search_asked"] = await _ask_inactive(data, db, now)
-        unanswered = await retention.unanswered(db, now - kept.still_looking_answer)
-        for user_id, _ in unanswered:
-            await _close_case(db, user_id, now)
-        blocked = await retention.blocked_before(db, now - kept.blocked_user)
+    inactive = await retention.inactive_searches(data.db, now - kept.inactive_search)
+    for search_id, user_id in inactive:
+        await _ask(data, search_id, user_id, now)
+    counts["search_asked"] = len(inactive)
+    unanswered = await retention.unanswered(data.db, now - kept.still_looking_answer)
+    blocked = await retention.blocked_before(data.db, now - kept.blocked_user)
     for rule, people in (("search_unanswered", unanswered), ("blocked_user", blocked)):
-        for _, telegram_id in people:
+        for user_id, telegram_id in people:
+            await _end_case(data, user_id, now)
             await menu.delete_person(data, telegram_id)
         counts[rule] = len(people)
         log.info("retention %s: %d people deleted %s", rule, len(people), [i for i, _ in people])
-    async with data.db.transaction() as db:
+    async with data.db.transaction() as db:  # set-based statements, each one quick
         for rule, purge in _PURGES.items():
             counts[rule] = await purge(db, now - getattr(kept, rule))
     for rule in ("search_renewed", "search_asked", *_PURGES):
