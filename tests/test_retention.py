@@ -42,10 +42,6 @@ async def _users(harness: Harness) -> list[int]:
     return [row[0] for row in await harness.rows("SELECT telegram_id FROM users ORDER BY 1")]
 
 
-def _to(harness: Harness, chat_id: int) -> list[str]:
-    return [c.text for c in harness.rec.sent() if c.params.get("chat_id") == chat_id]
-
-
 def _question(tr: Translator) -> str:
     return tr.gettext(
         "Are you still looking for a flat? Your housing search has not been used for a long "
