@@ -32,9 +32,11 @@ from handlers import (
     listings,
     locale,
     menu,
+    mydata,
     notifications,
     profile,
     rent_limits,
+    retention,
     search,
     slots,
     staff,
@@ -53,6 +55,8 @@ HANDLER_MODULES = (  # order matters, change it only here
     invites,  # /start with an invitation link (before start), /invite
     start,  # /start: language, role, consent
     menu,  # main menu items, /help, /privacy, /language, /mydata, /delete
+    mydata,  # /mydata's "Download my data" file
+    retention,  # the daily retention job; "still looking?" and its answers
     staff,  # staff and admin commands, role checked on every use
     cases,  # /find, consent requests and answers, withdrawing consent
     audit,  # /audit for coordinators and admins

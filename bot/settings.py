@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.locales import SUPPORTED_LOCALES
 from domain.pacing import QuietHours
+from domain.retention import RETENTION_VARIABLES, Retention
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_QUIET_HOURS = QuietHours(time(21, 0), time(8, 0))
 DEFAULT_QUESTION_ALERT = timedelta(hours=24)
 MAX_QUESTION_ALERT_HOURS = 24 * 30
+MAX_RETENTION_DAYS = 100 * 365
 
 
 class SettingsError(ValueError):
@@ -36,6 +38,8 @@ class Settings:
     quiet_hours: QuietHours | None = DEFAULT_QUIET_HOURS  # None: notices go out at any hour
     # A volunteer's question nobody has taken for this long is shown to all staff it is for.
     question_alert_after: timedelta = DEFAULT_QUESTION_ALERT
+    # How long personal data is kept, rule by rule (RETAIN_*_DAYS).
+    retention: Retention = field(default_factory=Retention)
 
     @property
     def telegram_file_url(self) -> str:
@@ -59,6 +63,7 @@ class Settings:
             port=parse_port(env.get("PORT", "8443"), "PORT"),
             quiet_hours=_quiet_hours(env.get("QUIET_HOURS", "21:00-08:00")),
             question_alert_after=_alert_hours(env.get("QUESTION_ALERT_HOURS", "24")),
+            retention=_retention(env),
         )
 
 
@@ -115,6 +120,23 @@ def _alert_hours(value: str) -> timedelta:
             f"{MAX_QUESTION_ALERT_HOURS}, got {value!r}"
         )
     return timedelta(hours=int(value))
+
+
+def _retention(env: Mapping[str, str]) -> Retention:
+    """Each period from its RETAIN_*_DAYS variable; the default where it is not set."""
+    default, periods = Retention(), {}
+    for name, variable in RETENTION_VARIABLES.items():
+        value = env.get(variable, "").strip()
+        if not value:
+            periods[name] = getattr(default, name)
+            continue
+        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_RETENTION_DAYS:
+            raise SettingsError(
+                f"{variable} must be a whole number of days from 1 to {MAX_RETENTION_DAYS}, "
+                f"got {value!r}"
+            )
+        periods[name] = timedelta(days=int(value))
+    return Retention(**periods)
 
 
 def parse_port(value: str, variable: str, *, allow_any: bool = False) -> int:
