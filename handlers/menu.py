@@ -11,7 +11,8 @@ from handlers import bookings, callback_data, cases, profile, search, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
-from storage import accounts, profiles
+from storage import profiles
+from storage.erasure import erase_user
 
 
 def _role_help(context: BotContext, account: Account | None) -> str:
@@ -105,12 +106,14 @@ async def on_delete(update: Update, context: BotContext) -> None:
 
 
 async def on_delete_answer(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
-    if parsed(update).arg == "no" or not is_registered(context.account):
+    account = context.account
+    if parsed(update).arg == "no" or not is_registered(account):
         await show_main_menu(update, context)
         return
+    assert account is not None
     async with context.db.transaction() as db:
-        await accounts.delete_account(db, update.effective_user.id)
+        await erase_user(db, account.id, context.now(), context.settings.erasure_key)
+    await context.db.checkpoint()
     context.account = None
     text = context.t("All your data has been deleted. If you want to start again, send /start.")
     await show(update, context, text)
