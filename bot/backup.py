@@ -1,0 +1,115 @@
+"""`python -m bot backup PATH [--force]` and `python -m bot restore BACKUP`.
+
+A backup is SQLite's online backup of DATABASE_PATH in one step: a consistent copy while the
+bot keeps running. A restore replaces the database (the bot must be stopped) but first carries
+over the `erased` table of the database it replaces, so the next start deletes again everyone
+who deleted their data after the backup was made (storage/erasure.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import database_path
+from storage.db import open_db
+
+
+class BackupError(RuntimeError):
+    """One line for the operator: what went wrong and what to do."""
+
+
+def backup(database: Path, target: Path, *, force: bool = False) -> None:
+    if not database.is_file():
+        raise BackupError(f"no database at {database}: check DATABASE_PATH")
+    if target.exists() and not force:
+        raise BackupError(f"{target} exists already: choose another path or add --force")
+    if target.exists() and target.resolve() == database.resolve():
+        raise BackupError("the backup cannot overwrite the database itself")
+    _copy(database, target)
+
+
+def restore(source: Path, database: Path) -> int:
+    """Replaces `database` by the backup `source`; returns how many erasures it carried over."""
+    if not source.is_file():
+        raise BackupError(f"no backup at {source}")
+    erased = _erased_rows(database) if database.is_file() else []
+    _copy(source, _restoring(database))
+    asyncio.run(_add_erased(_restoring(database), erased))
+    for leftover in (_sidecar(database, "-wal"), _sidecar(database, "-shm")):
+        leftover.unlink(missing_ok=True)  # a stale WAL would be applied to the restored file
+    _restoring(database).replace(database)
+    return len(erased)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Through a temporary file, so a failed copy never leaves a half backup at `target`."""
+    partial = _sidecar(target, ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        with contextlib.closing(sqlite3.connect(source)) as src:
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # is it a database?
+            with contextlib.closing(sqlite3.connect(partial)) as dst:
+                src.backup(dst)  # all pages in one step: one consistent snapshot
+                dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"cannot copy {source} to {target}: {error}") from None
+    partial.replace(target)
+
+
+def _erased_rows(database: Path) -> list[tuple[str, str]]:
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        try:
+            return conn.execute("SELECT digest, erased_at FROM erased").fetchall()
+        except sqlite3.OperationalError:  # a database from before migration 010
+            return []
+
+
+async def _add_erased(path: Path, erased: list[tuple[str, str]]) -> None:
+    db = await open_db(path)  # migrates an older backup, so the erased table exists
+    try:
+        async with db.transaction():
+            await db.conn.executemany(
+                "INSERT INTO erased (digest, erased_at) VALUES (?, ?) ON CONFLICT (digest)"
+                " DO UPDATE SET erased_at = max(erased_at, excluded.erased_at)",
+                erased,
+            )
+    finally:
+        await db.close()
+
+
+def _restoring(database: Path) -> Path:
+    return _sidecar(database, ".restoring")
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    make = commands.add_parser("backup", help="copy the database while the bot runs")
+    make.add_argument("path", type=Path)
+    make.add_argument("--force", action="store_true", help="overwrite an existing file")
+    back = commands.add_parser("restore", help="replace the stopped bot's database by a backup")
+    back.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+    database = database_path()
+    try:
+        if args.command == "backup":
+            backup(database, args.path, force=args.force)
+            print(f"backup written to {args.path}")  # noqa: T201
+        else:
+            carried = restore(args.path, database)
+            print(f"restored {args.path} to {database}; {carried} deletions kept")  # noqa: T201
+    except (BackupError, OSError) as error:
+        print(f"{args.command} error: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    return 0
