@@ -95,7 +95,7 @@ async def reapply_erasures(db: Db, erasure_key: bytes | None, now: datetime) -> 
         for user_id, telegram_id, created_at in users:
             erased_at = erased.get(erasure_digest(erasure_key, telegram_id))
             created = from_db(created_at)
-            if erased_at is not None and created is not None and created <= erased_at:
+            if erased_at is not None and created is not None and created < erased_at:
                 again.append(int(user_id))
         for user_id in again:
             await erase_user(db, user_id, now, erasure_key)
