@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.settings import database_path
-from storage.db import open_db
+from storage.db import SchemaTooNew, open_db
 
 
 class BackupError(RuntimeError):
@@ -39,12 +39,25 @@ def restore(source: Path, database: Path) -> int:
     if not source.is_file():
         raise BackupError(f"no backup at {source}")
     erased = _erased_rows(database) if database.is_file() else []
-    _copy(source, _restoring(database))
-    asyncio.run(_add_erased(_restoring(database), erased))
-    for leftover in (_sidecar(database, "-wal"), _sidecar(database, "-shm")):
-        leftover.unlink(missing_ok=True)  # a stale WAL would be applied to the restored file
-    _restoring(database).replace(database)
+    restoring = _sidecar(database, ".restoring")
+    _copy(source, restoring)
+    try:
+        asyncio.run(_add_erased(restoring, erased))
+    except BaseException as error:
+        _remove_with_sidecars(restoring)  # the database stays as it was
+        if isinstance(error, SchemaTooNew):
+            raise BackupError(str(error)) from None
+        raise
+    _remove_with_sidecars(database, keep_main=True)  # a stale WAL would corrupt the restore
+    restoring.replace(database)
     return len(erased)
+
+
+def _remove_with_sidecars(path: Path, *, keep_main: bool = False) -> None:
+    for suffix in ("-wal", "-shm"):
+        _sidecar(path, suffix).unlink(missing_ok=True)
+    if not keep_main:
+        path.unlink(missing_ok=True)
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -82,10 +95,6 @@ async def _add_erased(path: Path, erased: list[tuple[str, str]]) -> None:
             )
     finally:
         await db.close()
-
-
-def _restoring(database: Path) -> Path:
-    return _sidecar(database, ".restoring")
 
 
 def _sidecar(path: Path, suffix: str) -> Path:

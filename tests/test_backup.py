@@ -3,6 +3,7 @@ deletions done since the backup."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -119,4 +120,18 @@ async def test_restore_refuses_a_missing_backup_and_keeps_the_database(
     database = harness.app.bot_data.settings.database_path
     with pytest.raises(BackupError, match="no backup"):
         restore(tmp_path / "none.sqlite3", database)
+    assert await accounts.get_account(harness.db, SEEKER) is not None
+
+
+async def test_restore_refuses_a_backup_of_a_newer_bot_and_keeps_the_database(
+    harness: Harness, tmp_path: Path
+):
+    await register_seeker(harness, SEEKER)
+    database = harness.app.bot_data.settings.database_path
+    newer = tmp_path / "newer.sqlite3"
+    with contextlib.closing(sqlite3.connect(newer)) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with ThreadPoolExecutor(1) as operator, pytest.raises(BackupError, match="newer version"):
+        operator.submit(restore, newer, database).result()
+    assert not database.with_name(database.name + ".restoring").exists()
     assert await accounts.get_account(harness.db, SEEKER) is not None
