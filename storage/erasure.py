@@ -18,6 +18,7 @@ from domain.access import DENIED_PREFIX
 from storage.db import Db, from_db, to_db
 
 _log = logging.getLogger(__name__)
+ERASED_CASE = "case=deleted"  # in the audit log's details, where the case number was
 
 
 def erasure_digest(key: bytes, telegram_id: int) -> str:
@@ -29,11 +30,19 @@ async def erase_user(db: Db, user_id: int, now: datetime, erasure_key: bytes | N
     """Inside a transaction: deletes the user (users.id) and all their personal data; False if
     there is no such user. After the commit call `db.checkpoint()`, so no copy stays in the WAL.
     Without a key nothing is recorded, and a restored older backup would bring them back."""
-    rows = await db.conn.execute_fetchall("SELECT telegram_id FROM users WHERE id = ?", (user_id,))
+    rows = await db.conn.execute_fetchall(
+        "SELECT telegram_id, case_number FROM users WHERE id = ?", (user_id,)
+    )
     if not rows:
         return False
-    telegram_id = int(next(iter(rows))[0])
+    telegram_id, case_number = next(iter(rows))
     await _forget_notices(db, user_id)
+    if case_number is not None:  # staff looked it up, or tried to: "case=K7M2QX" in the log
+        await db.conn.execute(
+            "UPDATE audit_log SET detail = replace(detail, :code, :gone)"
+            " WHERE instr(detail, :code) > 0",
+            {"code": f"case={case_number}", "gone": ERASED_CASE},
+        )
     # Their own refused attempts stay counted, but no longer say whose they were. Actions done
     # as staff keep their actor: the carrier answers for what its employees did.
     await db.conn.execute(

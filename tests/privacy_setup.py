@@ -163,8 +163,8 @@ async def fill_every_table(harness: Harness) -> People:
         ("INSERT INTO accompaniment_asked VALUES (1, ?)", (v,)),
         (
             "INSERT INTO audit_log (at, actor_telegram_id, carrier_id, action,"
-            " subject_user_id, detail) VALUES (?, ?, 1, 'case.view', ?, NULL)",
-            (now, CASEWORKER, s),
+            " subject_user_id, detail) VALUES (?, ?, 1, 'case.view', ?, ?)",
+            (now, CASEWORKER, s, f"case={seeker.case_number}"),
         ),
         (
             "INSERT INTO audit_log (at, actor_telegram_id, carrier_id, action, detail)"
@@ -208,5 +208,7 @@ async def fill_every_table(harness: Harness) -> People:
 
 async def delete_by_chat(harness: Harness, telegram_id: int) -> None:
     await harness.send("/delete", user_id=telegram_id)
+    [(locale,)] = await harness.rows("SELECT locale FROM users WHERE telegram_id = ?", telegram_id)
     await harness.press("dl:yes", user_id=telegram_id)
-    assert "All your data has been deleted" in harness.rec.last().text
+    done = "All your data has been deleted. If you want to start again, send /start."
+    assert harness.rec.last().text == harness.t(locale, done)

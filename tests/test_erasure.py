@@ -8,9 +8,12 @@ from typing import Any
 
 from storage import consents
 from storage.erasure import erasure_digest
+from tests.appointments_setup import add_slot
 from tests.conftest import Harness
+from tests.listing_setup import household, publish
 from tests.privacy_setup import SECRETS, SEEKER, VOLUNTEER, delete_by_chat, fill_every_table
-from tests.staffing import CASEWORKER, register_seeker
+from tests.staffing import CASEWORKER, make_team, register_seeker
+from tests.test_workshops import FORM as WORKSHOP_FORM
 
 # Rows left per table once the household and the volunteer deleted their data. A table that
 # is not here fails the test: decide what stays of it after a deletion, then add it here and
@@ -100,10 +103,9 @@ async def test_delete_leaves_in_each_table_only_what_carriers_must_keep(harness:
     for table, column, value in await _every_value(harness):
         assert str(SEEKER) not in str(value) and str(VOLUNTEER) not in str(value), (table, column)
         assert not any(secret in str(value) for secret in SECRETS), (table, column)
-    assert await harness.rows("SELECT actor_telegram_id, subject_user_id FROM audit_log") == [
-        (CASEWORKER, None),
-        (None, None),
-    ]
+    assert await harness.rows(
+        "SELECT actor_telegram_id, subject_user_id, detail FROM audit_log"
+    ) == [(CASEWORKER, None, "case=deleted"), (None, None, "/find")]
     key = harness.app.bot_data.settings.erasure_key
     assert key is not None
     assert sorted(row[0] for row in await harness.rows("SELECT digest FROM erased")) == sorted(
@@ -166,3 +168,51 @@ async def test_deleting_twice_or_without_an_account_changes_nothing(harness: Har
 
 async def test_the_database_overwrites_what_it_deletes(harness: Harness):
     assert await harness.rows("PRAGMA secure_delete") == [(1,)]
+
+
+async def test_a_whole_seeker_life_leaves_no_trace_after_delete(harness: Harness):
+    """Search, consent, a look by staff, listing interest, viewing, booking, workshop, a
+    refused try; then /delete: nothing of it in the dump or the files, and a newcomer
+    inherits nothing."""
+    await make_team(harness)
+    seeker = await household(harness, SEEKER, "uk")
+    assert seeker.case_number is not None
+    await harness.send(f"/find {seeker.case_number}", user_id=CASEWORKER)
+    listing_id = await publish(harness)
+    await harness.deliver()
+    await harness.press(f"li:{listing_id}:yes", user_id=SEEKER, lang="uk")
+    await harness.press(f"vn:{seeker.id}", user_id=CASEWORKER)
+    await harness.send("28.11. 14:30\nGereonswall 99, Altstadt\nam Kiosk", user_id=CASEWORKER)
+    slot = await add_slot(harness)
+    await harness.press(f"bb:yes:{slot.id}:0", user_id=SEEKER, lang="uk")
+    await harness.press("os:new:0", user_id=CASEWORKER)
+    await harness.send(WORKSHOP_FORM.replace("Ehrenamtliche", "Haushalte"), user_id=CASEWORKER)
+    await harness.press("os:announce:1", user_id=CASEWORKER)
+    await harness.press("or:1", user_id=SEEKER, lang="uk")
+    await harness.send("/audit", user_id=SEEKER)  # refused: logged with their id
+    await harness.deliver()
+    traces = (seeker.case_number, "Gereonswall 99", "am Kiosk", str(SEEKER))
+    path = harness.app.bot_data.settings.database_path
+    assert all(trace.encode() in _file_bytes(path) for trace in traces[:3])
+    assert await _tables_naming(harness, seeker.id) != []
+
+    await delete_by_chat(harness, SEEKER)
+    dump = "\n".join([line async for line in harness.db.conn.iterdump()])
+    assert [line for line in dump.splitlines() if any(t in line for t in traces)] == []
+    assert [t for t in traces[:3] if t.encode() in _file_bytes(path)] == []
+    assert await _tables_naming(harness, seeker.id) == []
+    newcomer = await register_seeker(harness, SEEKER + 1)
+    await harness.send("/mydata", user_id=SEEKER + 1)
+    assert "No carrier has looked at your case yet." in harness.rec.last().text
+    assert await consents.audit_for_subject(harness.db, newcomer.id) == []
+
+
+async def _tables_naming(harness: Harness, user_id: int) -> list[str]:
+    """Tables with a row whose users.id column holds `user_id`."""
+    return sorted(
+        {
+            table
+            for table, column in await _user_columns(harness)
+            if await harness.rows(f"SELECT 1 FROM {table} WHERE {column} = ?", user_id)  # noqa: S608
+        }
+    )

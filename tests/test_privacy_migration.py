@@ -15,8 +15,8 @@ USER = (
     " VALUES (?, 'seeker', 'en', '2024-01-01', ?, '2024-01-01')"
 )
 AUDIT = (
-    "INSERT INTO audit_log (at, actor_telegram_id, carrier_id, action, subject_user_id)"
-    " VALUES (?, ?, 1, ?, ?)"
+    "INSERT INTO audit_log (at, actor_telegram_id, carrier_id, action, subject_user_id, detail)"
+    " VALUES (?, ?, 1, ?, ?, NULL)"
 )
 
 
@@ -43,6 +43,9 @@ async def _database_at_009(tmp_path: Path) -> Path:
         await conn.execute(AUDIT, ("2024-03-15", 501, "case.view", 3))
         await conn.execute(USER, (106, "2024-04-01"))  # id 4, the highest, deleted
         await conn.execute(AUDIT, ("2024-04-02", 501, "case.view", 4))
+        await conn.execute("UPDATE audit_log SET detail = 'case=GONE42 status=offer' WHERE id = 6")
+        await conn.execute("UPDATE users SET case_number = 'LIVE42' WHERE id = 2")
+        await conn.execute("UPDATE audit_log SET detail = 'case=LIVE42' WHERE id = 2")
         await conn.execute("DELETE FROM users WHERE id = 4")
     return path
 
@@ -61,6 +64,10 @@ async def test_ids_deleted_before_the_migration_are_not_handed_out_again(tmp_pat
         audit = await db.conn.execute_fetchall(
             "SELECT actor_telegram_id, action, subject_user_id FROM audit_log ORDER BY id"
         )
+        details = await db.conn.execute_fetchall("SELECT detail FROM audit_log ORDER BY id")
+        assert [row[0] for row in details] == [
+            None, "case=LIVE42", None, None, None, "case=deleted status=offer"
+        ]  # fmt: skip
         assert [tuple(r) for r in audit] == [
             (501, "case.view", None),  # the deleted user 3, not the later holder of its id
             (501, "case.view", 2),

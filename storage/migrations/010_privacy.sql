@@ -86,7 +86,8 @@ CREATE UNIQUE INDEX tickets_one_draft ON tickets (user_id) WHERE status = 'draft
 -- The audit log keeps who (staff) did what, when, for which carrier. Its subject is nulled
 -- when the person is deleted; the actor is NULL for people without an account (refused
 -- attempts of strangers) and for deleted households. Old entries are cleaned alike: a subject
--- id that is gone, or that was handed to a newer user, is nulled; so is a stranger's id.
+-- id that is gone, or that was handed to a newer user, is nulled; so is a stranger's id; a
+-- case number nobody has any more (case=K7M2QX in the detail) becomes case=deleted.
 CREATE TABLE audit_log_new (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
@@ -106,7 +107,9 @@ SELECT a.id, a.at,
     CASE WHEN EXISTS (
         SELECT 1 FROM users u WHERE u.id = a.subject_user_id AND u.created_at <= a.at
     ) THEN a.subject_user_id END,
-    a.detail
+    CASE WHEN a.detail LIKE 'case=%' AND NOT EXISTS (
+        SELECT 1 FROM users u WHERE u.case_number = substr(a.detail, 6, 6)
+    ) THEN 'case=deleted' || substr(a.detail, 12) ELSE a.detail END
 FROM audit_log a;
 DROP TABLE audit_log;
 ALTER TABLE audit_log_new RENAME TO audit_log;
