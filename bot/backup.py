@@ -3,7 +3,8 @@
 A backup is SQLite's online backup of DATABASE_PATH in one step: a consistent copy while the
 bot keeps running. A restore replaces the database (the bot must be stopped) but first carries
 over the `erased` table of the database it replaces, so the next start deletes again everyone
-who deleted their data after the backup was made (storage/erasure.py).
+who deleted their data after the backup was made (storage/erasure.py), and its highest ids, so
+no id given since is given twice.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import contextlib
 import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.settings import database_path
 from storage.db import SchemaTooNew, open_db
@@ -38,11 +41,11 @@ def restore(source: Path, database: Path) -> int:
     """Replaces `database` by the backup `source`; returns how many erasures it carried over."""
     if not source.is_file():
         raise BackupError(f"no backup at {source}")
-    erased = _erased_rows(database) if database.is_file() else []
+    kept = _kept(database)
     restoring = _sidecar(database, ".restoring")
     _copy(source, restoring)
     try:
-        asyncio.run(_add_erased(restoring, erased))
+        asyncio.run(_keep(restoring, kept))
     except BaseException as error:
         _remove_with_sidecars(restoring)  # the database stays as it was
         if isinstance(error, SchemaTooNew):
@@ -50,7 +53,7 @@ def restore(source: Path, database: Path) -> int:
         raise
     _remove_with_sidecars(database, keep_main=True)  # a stale WAL would corrupt the restore
     restoring.replace(database)
-    return len(erased)
+    return len(kept.erased)
 
 
 def _remove_with_sidecars(path: Path, *, keep_main: bool = False) -> None:
@@ -76,22 +79,47 @@ def _copy(source: Path, target: Path) -> None:
     partial.replace(target)
 
 
-def _erased_rows(database: Path) -> list[tuple[str, str]]:
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """What a restore keeps of the database it replaces."""
+
+    erased: list[tuple[str, str]]  # (digest, erased_at): deleted since the backup, perhaps
+    sequences: list[tuple[str, int]]  # (table, highest id given): ids given since stay used
+
+
+def _kept(database: Path) -> _Kept:
+    if not database.is_file():
+        return _Kept([], [])
     with contextlib.closing(sqlite3.connect(database)) as conn:
-        try:
-            return conn.execute("SELECT digest, erased_at FROM erased").fetchall()
-        except sqlite3.OperationalError:  # a database from before migration 010
-            return []
+        return _Kept(
+            _rows(conn, "SELECT digest, erased_at FROM erased"),
+            _rows(conn, "SELECT name, seq FROM sqlite_sequence"),
+        )
 
 
-async def _add_erased(path: Path, erased: list[tuple[str, str]]) -> None:
-    db = await open_db(path)  # migrates an older backup, so the erased table exists
+def _rows(conn: sqlite3.Connection, sql: str) -> list[Any]:
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:  # a database from before migration 010
+        return []
+
+
+async def _keep(path: Path, kept: _Kept) -> None:
+    db = await open_db(path)  # migrates an older backup, so its tables are those of today
     try:
         async with db.transaction():
             await db.conn.executemany(
                 "INSERT INTO erased (digest, erased_at) VALUES (?, ?) ON CONFLICT (digest)"
                 " DO UPDATE SET erased_at = max(erased_at, excluded.erased_at)",
-                erased,
+                kept.erased,
+            )
+            await db.conn.executemany(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, 0"
+                " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
+                [(name,) for name, _ in kept.sequences],
+            )
+            await db.conn.executemany(
+                "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1", kept.sequences
             )
     finally:
         await db.close()

@@ -97,6 +97,7 @@ async def test_a_restored_backup_deletes_again_who_deleted_since(harness: Harnes
     saved = tmp_path / "backup.sqlite3"
     backup(database, saved)
     await delete_by_chat(harness, SEEKER)
+    lost = await register_seeker(harness, SEEKER + 2)  # after the backup: lost by the restore
     carried: list[int] = []
     with ThreadPoolExecutor(1) as operator:  # a process of its own, as from the shell
         await harness.restart(
@@ -106,6 +107,7 @@ async def test_a_restored_backup_deletes_again_who_deleted_since(harness: Harnes
     assert await accounts.get_account(harness.db, SEEKER) is None
     assert await accounts.get_account(harness.db, SEEKER + 1) == stays
     assert await harness.rows("SELECT count(*) FROM users") == [(1,)]
+    assert (await register_seeker(harness, SEEKER + 3)).id > lost.id  # its id stays used
     # Registering again afterwards is a new start, kept across restarts.
     harness.clock.advance(timedelta(days=1))
     again = await register_seeker(harness, SEEKER)
