@@ -11,6 +11,7 @@ import pytest
 from domain.accounts import Role
 from storage import accounts
 from tests.conftest import ADMIN_ID, Harness
+from tests.privacy_setup import delete_by_chat
 from tests.staffing import (
     CASEWORKER,
     COORDINATOR,
@@ -78,6 +79,27 @@ async def test_a_household_opening_an_invitation_is_refused_and_the_link_stays_v
     await harness.send(f"/start {link}", user_id=STRANGER)  # the work account joins with it
     joined = await accounts.get_account(harness.db, STRANGER)
     assert joined is not None and joined.is_staff
+
+
+async def test_a_volunteer_opening_an_invitation_is_refused_in_their_language(harness: Harness):
+    await make_team(harness)
+    await harness.send("/start", user_id=VOLUNTEER, lang="ar")
+    await harness.press("cs:yes:volunteer:ar", user_id=VOLUNTEER, lang="ar")
+    link = await _invite_link(harness)
+    await harness.send(f"/start {link}", user_id=VOLUNTEER, lang="ar")
+    assert harness.rec.last().text == harness.t("ar", (
+        "This Telegram account is registered as a household or volunteer, so it cannot "
+        "become staff: a carrier's staff use their work account. Please open the link "
+        "with that account. If you want to use this account for staff, first delete your "
+        "data here with /delete."
+    ))  # fmt: skip
+    account = await accounts.get_account(harness.db, VOLUNTEER)
+    assert account is not None and account.role is Role.VOLUNTEER and not account.is_staff
+    assert await harness.rows("SELECT used_at FROM staff_invites") == [(None,)]
+    await delete_by_chat(harness, VOLUNTEER)  # what the answer suggests: then it works
+    await harness.send(f"/start {link}", user_id=VOLUNTEER, lang="ar")
+    joined = await accounts.get_account(harness.db, VOLUNTEER)
+    assert joined is not None and joined.is_staff and joined.id > account.id
 
 
 async def test_a_household_account_never_becomes_staff_in_storage(harness: Harness):
