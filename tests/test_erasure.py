@@ -6,10 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot.settings import Settings, SettingsError
 from storage import consents
-from storage.erasure import erasure_digest
+from storage.db import open_db
+from storage.erasure import erase_user, erasure_digest, reapply_erasures
 from tests.appointments_setup import add_slot
 from tests.conftest import Harness
+from tests.fakes import FakeClock
 from tests.listing_setup import household, publish
 from tests.privacy_setup import SECRETS, SEEKER, VOLUNTEER, delete_by_chat, fill_every_table
 from tests.staffing import CASEWORKER, make_team, register_seeker
@@ -216,3 +221,33 @@ async def _tables_naming(harness: Harness, user_id: int) -> list[str]:
             if await harness.rows(f"SELECT 1 FROM {table} WHERE {column} = ?", user_id)  # noqa: S608
         }
     )
+
+
+def test_the_erasure_key_is_optional_but_never_weak():
+    env = {"BOT_TOKEN": "4242:TEST"}
+    assert Settings.from_env(env).erasure_key is None
+    key = "k" * 32
+    assert Settings.from_env({**env, "ERASURE_KEY": f" {key} "}).erasure_key == key.encode()
+    with pytest.raises(SettingsError, match="ERASURE_KEY must be at least 32 characters"):
+        Settings.from_env({**env, "ERASURE_KEY": "secret"})
+
+
+async def test_without_a_key_deletion_works_and_records_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    db = await open_db(tmp_path / "db.sqlite3")
+    try:
+        async with db.transaction():
+            await db.conn.execute(
+                "INSERT INTO users (telegram_id, role, locale, consent_at, created_at,"
+                " last_seen_at) VALUES (5, 'seeker', 'en', 'x', 'x', 'x')"
+            )
+        async with db.transaction():
+            assert await erase_user(db, 1, FakeClock()(), None)
+            assert not await erase_user(db, 1, FakeClock()(), None)  # gone already
+        assert await db.conn.execute_fetchall("SELECT * FROM users") == []
+        assert await db.conn.execute_fetchall("SELECT * FROM erased") == []
+        assert await reapply_erasures(db, None, FakeClock()()) == 0
+        assert "ERASURE_KEY is not set" in caplog.text
+    finally:
+        await db.close()
