@@ -40,8 +40,9 @@ async def erase_user(db: Db, user_id: int, now: datetime, erasure_key: bytes | N
     if case_number is not None:  # staff looked it up, or tried to: "case=K7M2QX" in the log
         await db.conn.execute(
             "UPDATE audit_log SET detail = replace(detail, :code, :gone)"
-            " WHERE instr(detail, :code) > 0",
-            {"code": f"case={case_number}", "gone": ERASED_CASE},
+            " WHERE (subject_user_id = :user OR subject_user_id IS NULL)"
+            " AND instr(detail, :code) > 0",
+            {"code": f"case={case_number}", "gone": ERASED_CASE, "user": user_id},
         )
     # Their own refused attempts stay counted, but no longer say whose they were. Actions done
     # as staff keep their actor: the carrier answers for what its employees did.
