@@ -48,6 +48,7 @@ from handlers import (
     workshops,
 )
 from storage.db import open_db
+from storage.erasure import reapply_erasures
 from storage.places import load_city
 
 HANDLER_MODULES = (  # order matters, change it only here
@@ -120,7 +121,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
 
 
 async def _post_init(app: BotApp) -> None:
-    app.bot_data.db = await open_db(app.bot_data.settings.database_path)
+    settings = app.bot_data.settings
+    app.bot_data.db = await open_db(settings.database_path)
+    await reapply_erasures(app.bot_data.db, settings.erasure_key, app.bot_data.clock())
     await app.bot_data.journal.open(app)
     await commands.set_public_commands(app)
     app.bot_data.sender = Sender.for_app(app)

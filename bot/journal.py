@@ -33,6 +33,7 @@ class UpdateJournal(asyncio.Queue[object]):
         super().__init__()
         self._data: BotData | None = None  # set by open(), when the database is open
         self._unhandled: set[int] = set()  # journaled here, not handled yet
+        self._checkpoint_due = False  # a deletion happened while updates were journaled
 
     async def open(self, app: BotApp) -> None:
         """Call once the database is open: queues the updates the last run did not finish."""
@@ -71,6 +72,14 @@ class UpdateJournal(asyncio.Queue[object]):
             log.exception("update %d was handled but could not be marked so", update.update_id)
             return
         self._unhandled.discard(update.update_id)
+        if self._checkpoint_due and not self._unhandled:
+            self._checkpoint_due = False
+            await self._data.db.checkpoint()
+
+    def checkpoint_when_handled(self) -> None:
+        """After a deletion: the updates that asked for it still hold names and text in the
+        journal; once they are handled and cleared, empty the WAL again."""
+        self._checkpoint_due = bool(self._unhandled)
 
 
 class JournalingApplication(Application):  # type: ignore[type-arg]

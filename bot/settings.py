@@ -18,6 +18,8 @@ DEFAULT_QUIET_HOURS = QuietHours(time(21, 0), time(8, 0))
 DEFAULT_QUESTION_ALERT = timedelta(hours=24)
 MAX_QUESTION_ALERT_HOURS = 24 * 30
 MAX_RETENTION_DAYS = 100 * 365
+MIN_ERASURE_KEY_LENGTH = 32
+DEFAULT_DATABASE_PATH = "data/bot.sqlite3"
 
 
 class SettingsError(ValueError):
@@ -40,6 +42,8 @@ class Settings:
     question_alert_after: timedelta = DEFAULT_QUESTION_ALERT
     # How long personal data is kept, rule by rule (RETAIN_*_DAYS).
     retention: Retention = field(default_factory=Retention)
+    # Keys the hashes of deleted users' Telegram ids (storage/erasure.py); None: not recorded.
+    erasure_key: bytes | None = None
 
     @property
     def telegram_file_url(self) -> str:
@@ -54,7 +58,7 @@ class Settings:
         return cls(
             bot_token=env["BOT_TOKEN"].strip(),
             telegram_base_url=_base_url(env.get("TELEGRAM_BASE_URL", TELEGRAM_BASE_URL)),
-            database_path=Path(env.get("DATABASE_PATH", "data/bot.sqlite3")),
+            database_path=database_path(env),
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
             tz=_zone(env.get("TZ", "Europe/Berlin")),
             default_locale=_locale(env.get("DEFAULT_LOCALE", "de")),
@@ -64,7 +68,12 @@ class Settings:
             quiet_hours=_quiet_hours(env.get("QUIET_HOURS", "21:00-08:00")),
             question_alert_after=_alert_hours(env.get("QUESTION_ALERT_HOURS", "24")),
             retention=_retention(env),
+            erasure_key=_erasure_key(env.get("ERASURE_KEY", "")),
         )
+
+
+def database_path(env: Mapping[str, str] = os.environ) -> Path:
+    return Path(env.get("DATABASE_PATH", DEFAULT_DATABASE_PATH))
 
 
 def has_token(env: Mapping[str, str] = os.environ) -> bool:
@@ -145,6 +154,18 @@ def parse_port(value: str, variable: str, *, allow_any: bool = False) -> int:
     if not value.isascii() or not value.isdigit() or not lowest <= int(value) < 65536:
         raise SettingsError(f"{variable} must be a TCP port number, got {value!r}")
     return int(value)
+
+
+def _erasure_key(value: str) -> bytes | None:
+    value = value.strip()
+    if not value:
+        return None  # the bot warns at start: deletions would not survive restoring a backup
+    if len(value) < MIN_ERASURE_KEY_LENGTH:
+        raise SettingsError(
+            f"ERASURE_KEY must be at least {MIN_ERASURE_KEY_LENGTH} characters, e.g. the output "
+            "of: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return value.encode()
 
 
 def _quiet_hours(value: str) -> QuietHours | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -11,7 +13,7 @@ from handlers import callback_data, cases, mydata, search, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
-from storage import accounts
+from storage.erasure import erase_user
 
 
 def _role_help(context: BotContext, account: Account | None) -> str:
@@ -70,7 +72,8 @@ async def on_delete(update: Update, context: BotContext) -> None:
 
 
 async def on_delete_answer(update: Update, context: BotContext) -> None:
-    if parsed(update).arg == "no" or not is_registered(context.account):
+    account = context.account
+    if parsed(update).arg == "no" or not is_registered(account):
         await show_main_menu(update, context)
         return
     await delete_and_confirm(update, context)
@@ -78,17 +81,21 @@ async def on_delete_answer(update: Update, context: BotContext) -> None:
 
 async def delete_and_confirm(update: Update, context: BotContext) -> None:
     """The user asked to delete everything: done, and told so."""
-    assert update.effective_user is not None
-    await delete_person(context.bot_data, update.effective_user.id)
+    account = context.account
+    assert account is not None
+    await delete_person(context.bot_data, account.id, context.now())
     context.account = None
     text = context.t("All your data has been deleted. If you want to start again, send /start.")
     await show(update, context, text)
 
 
-async def delete_person(data: BotData, telegram_id: int) -> None:
-    """What /delete does; the retention rules (handlers/retention.py) delete the same way."""
+async def delete_person(data: BotData, user_id: int, now: datetime) -> None:
+    """What /delete does; the retention rules (handlers/retention.py) delete the same way.
+    The checkpoint after the commit leaves no copy of the deleted rows in the WAL."""
     async with data.db.transaction() as db:
-        await accounts.delete_account(db, telegram_id)
+        await erase_user(db, user_id, now, data.settings.erasure_key)
+    await data.db.checkpoint()
+    data.journal.checkpoint_when_handled()
 
 
 async def on_menu_button(update: Update, context: BotContext) -> None:

@@ -106,9 +106,9 @@ async def apply_retention(data: BotData, now: datetime) -> dict[str, int]:
     unanswered = await retention.unanswered(data.db, now - kept.still_looking_answer)
     blocked = await retention.blocked_before(data.db, now - kept.blocked_user)
     for rule, people in (("search_unanswered", unanswered), ("blocked_user", blocked)):
-        for user_id, telegram_id in people:
+        for user_id, _telegram_id in people:
             await _end_case(data, user_id, now)
-            await menu.delete_person(data, telegram_id)
+            await menu.delete_person(data, user_id, now)
         counts[rule] = len(people)
         log.info("retention %s: %d people deleted %s", rule, len(people), [i for i, _ in people])
     async with data.db.transaction() as db:  # set-based statements, each one quick

@@ -40,6 +40,12 @@ def privacy_notice(context: BotContext) -> str:
             ),
             retention_periods(context),
             t("Your rights: /mydata shows what is stored. /delete deletes everything at once."),
+            t(
+                "What stays after /delete: nothing that names you. The carriers keep their "
+                "record of what their staff did and when, without you in it, and we keep a "
+                "coded fingerprint of your Telegram number, only so that restoring a backup "
+                "cannot bring your data back."
+            ),
         )
     )
 
