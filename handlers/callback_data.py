@@ -110,7 +110,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "qd": re.compile(rf"qd:({_ID}):(nohousehold|back|send|cancel)"),  # draft: a step
     "ql": re.compile(rf"ql:({_ID})"),  # staff: open questions from this offset
     "qs": re.compile(rf"qs:(view|take|answer|book):({_ID})"),  # staff: this question
-    "qv": re.compile(rf"qv:(reply|solved):({_ID})"),  # volunteer: after an answer
+    "qv": re.compile(rf"qv:(show|reply|solved):({_ID})"),  # volunteer: one of their questions
+    "qm": re.compile(rf"qm:({_ID})"),  # volunteer: my questions from this offset
     # The volunteer profile.
     "fp": re.compile(r"fp:(show|name|clearname|districts|languages|topics)"),
     "fd": re.compile(r"fd:([0-9]{1,2})"),  # choose or unchoose this district (its number)
