@@ -184,7 +184,7 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
             rows.append([button(label, "ls", listing.id, "release")])
         rows.append(
             [
-                button("✅ " + t("Let"), "ls", listing.id, "let"),
+                button("✅ " + t("Let"), "lt", listing.id, "ask"),
                 button("⛔ " + t("Withdraw"), "ls", listing.id, "withdraw"),
             ]
         )
@@ -195,9 +195,7 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
 _CARD_ACTIONS = {
     "show": Action.WRITE_LISTING,
     "release": Action.RELEASE_ADDRESS,
-    "let": Action.CLOSE_LISTING,
     "withdraw": Action.CLOSE_LISTING,
-    "letyes": Action.CLOSE_LISTING,
     "withdrawyes": Action.CLOSE_LISTING,
 }
 
@@ -213,11 +211,12 @@ async def on_card_button(update: Update, context: BotContext) -> None:
         await card(update, context, listing, [context.t("This listing is closed already.")])
     elif action == "release":
         await _release(update, context, listing)
-    elif action in ("let", "withdraw"):
-        await _ask_close(update, context, listing, action)
+    elif action == "withdraw":
+        await _ask_withdraw(update, context, listing)
     else:
-        closed = ListingStatus.LET if action == "letyes" else ListingStatus.WITHDRAWN
-        await _close(update, context, listing, closed)
+        async with context.db.transaction() as db:
+            closed = await close_listing(db, context, listing, ListingStatus.WITHDRAWN)
+        await card(update, context, closed or listing, [])
 
 
 async def _release(update: Update, context: BotContext, listing: Listing) -> None:
@@ -231,50 +230,46 @@ async def _release(update: Update, context: BotContext, listing: Listing) -> Non
     await card(update, context, released, ["✓ " + note])
 
 
-async def _ask_close(update: Update, context: BotContext, listing: Listing, action: str) -> None:
+async def _ask_withdraw(update: Update, context: BotContext, listing: Listing) -> None:
     t = context.t
     counts = await listings.count_answers(context.db, listing.id, listing.carrier_id)
-    n = context.i18n.number(counts.interested)
-    if action == "let":
-        question = context.tn(
-            "Mark this flat as let? The {n} interested household is told that it is gone, "
-            "and offers not sent yet are stopped.",
-            "Mark this flat as let? The {n} interested households are told that it is gone, "
-            "and offers not sent yet are stopped.",
-            counts.interested,
-        )
-        yes = button("✅ " + t("Yes, it is let"), "ls", listing.id, "letyes")
-    else:
-        question = context.tn(
-            "Withdraw this flat? The {n} interested household is told that it is gone, and "
-            "offers not sent yet are stopped.",
-            "Withdraw this flat? The {n} interested households are told that it is gone, and "
-            "offers not sent yet are stopped.",
-            counts.interested,
-        )
-        yes = button("⛔ " + t("Yes, withdraw it"), "ls", listing.id, "withdrawyes")
+    question = context.tn(
+        "Withdraw this flat? The {n} interested household is told that it is gone, and "
+        "offers not sent yet are stopped.",
+        "Withdraw this flat? The {n} interested households are told that it is gone, and "
+        "offers not sent yet are stopped.",
+        counts.interested,
+    ).format(n=context.i18n.number(counts.interested))
+    yes = button("⛔ " + t("Yes, withdraw it"), "ls", listing.id, "withdrawyes")
     rows = [[yes], [button("« " + t("Back"), "ls", listing.id, "show")]]
-    await show_screen(update, context, question.format(n=n), rows)
+    await show_screen(update, context, question, rows)
 
 
-async def _close(
-    update: Update, context: BotContext, listing: Listing, status: ListingStatus
-) -> None:
-    """Let or withdrawn: unsent offers are cancelled, interested households told, once."""
+async def close_listing(
+    db: Db,
+    context: BotContext,
+    listing: Listing,
+    status: ListingStatus,
+    tenant: int | None = None,
+) -> Listing | None:
+    """Inside a transaction: the listing let or withdrawn, once (None if it was closed
+    already). Unsent offers stop; the interested households hear that the flat is gone,
+    except the `tenant` (users.id) it was let to."""
     now = context.now()
-    async with context.db.transaction() as db:
-        fresh = await listings.get_listing(db, listing.id)
-        offer = await listing_texts.offer_for(db, context, listing)
-        if fresh is not None and fresh.status is ListingStatus.PUBLISHED and offer is not None:
-            fresh = replace(fresh, status=status, closed_at=now, asking_since=None)
-            await listings.save_listing(db, fresh, now)
-            await outbox.cancel_by_ref(db, f"listing:{listing.id}", now)
-            for recipient in await listings.list_interested(db, listing.id):
-                await _tell(db, recipient.user_id, listing_texts.GONE, offer, now)
-            await record_action(
-                db, context, Action.CLOSE_LISTING, f"listing={listing.id} {status}"
-            )
-    await card(update, context, fresh or listing, [])
+    fresh = await listings.get_listing(db, listing.id)
+    offer = await listing_texts.offer_for(db, context, listing)
+    if fresh is None or fresh.status is not ListingStatus.PUBLISHED or offer is None:
+        return None
+    fresh = replace(fresh, status=status, closed_at=now, asking_since=None)
+    await listings.save_listing(db, fresh, now)
+    await outbox.cancel_by_ref(db, f"listing:{listing.id}", now)
+    for recipient in await listings.list_interested(db, listing.id):
+        if recipient.user_id != tenant:
+            await _tell(db, recipient.user_id, listing_texts.GONE, offer, now)
+    await record_action(
+        db, context, Action.CLOSE_LISTING, f"listing={listing.id} {status}", tenant
+    )
+    return fresh
 
 
 async def _tell(db: Db, user_id: int, kind: str, offer: Offer, now: datetime) -> None:
@@ -391,7 +386,7 @@ async def _shortlist(
             )
         if not entries:
             await record_action(db, context, Action.VIEW_SHORTLIST, f"listing={listing.id}")
-        ours = {r.user_id for r, _ in entries if await _followed(db, r.user_id, listing)}
+        ours = {r.user_id for r, _ in entries if await followed(db, r.user_id, listing)}
     hidden = counts.interested - counts.shared
     parts = [header, *lines] if lines else [header, t("No household on the shortlist yet.")]
     if hidden:
@@ -421,7 +416,7 @@ async def _shortlist(
     await show_screen(update, context, "\n\n".join(parts), rows)
 
 
-async def _followed(db: Db, user_id: int, listing: Listing) -> bool:
+async def followed(db: Db, user_id: int, listing: Listing) -> bool:
     """Whether the listing's carrier follows the household's case (and may plan viewings)."""
     case = await cases.get_case(db, user_id)
     return case is not None and case.carrier_id == listing.carrier_id
