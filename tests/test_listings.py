@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from domain.places import Area
 from tests.conftest import Harness
@@ -49,6 +49,27 @@ async def test_staff_see_the_offer_as_households_will_and_how_many_it_fits(harne
     await harness.press("lw:1:uk", user_id=CASEWORKER)
     assert "Ukrainian here" in harness.rec.last().text  # the offer itself in Ukrainian
     assert harness.t("uk", "Note from the landlord, in German:") in harness.rec.last().text
+
+
+async def test_the_preview_says_which_rule_excluded_the_searches_it_does_not_fit(
+    harness: Harness,
+):
+    await make_team(harness)
+    # Free from 1 Dec; this household can move in only six weeks later (the 31-day rule).
+    await household(harness, 201, move_in=date(2027, 1, 12))
+    await household(harness, 202, area=Area(False, frozenset({"Kalk"})), max_rent=500)
+    await type_listing(harness)
+    preview = harness.rec.last().text
+    assert "It fits 0 active housing searches now." in preview
+    assert "Active searches it does not fit, by the first rule each one fails:" in preview
+    assert "• district or quarter: 1" in preview  # its budget is off too: counted once
+    assert "• move-in date more than 31 days after “Frei ab”: 1" in preview
+    assert "budget" not in preview
+    await harness.send("Frei ab: 10.1.2027", user_id=CASEWORKER)  # staff widen the offer
+    preview = harness.rec.last().text
+    assert "It fits 1 active housing search now." in preview and "move-in date" not in preview
+    await harness.press("lw:1:en", user_id=OTHER_CASEWORKER)  # another carrier's draft
+    assert expired_alert(harness)
 
 
 async def test_publishing_sends_each_matching_household_the_offer_in_its_language(
