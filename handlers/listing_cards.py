@@ -24,10 +24,12 @@ from domain.access import Action, may
 from domain.accounts import Role
 from domain.listings import Listing, ListingStatus, Offer, Recipient, form_text
 from domain.outbox import Topic
-from domain.searches import DOCUMENT_NAMES, Document, Search, SearchStatus, Wbs
+from domain.searches import Search
 from handlers import callback_data, listing_texts
 from handlers.callback_data import parsed
+from handlers.cases import add_case_section
 from handlers.guards import actor_of, answer_expired, log_refusal, record_action, requires
+from handlers.search_summary import search_lines, search_section
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, fitting, menu_row, pager_row
 from handlers.ui import show as show_screen
 from storage import accounts, cases, consents, listings, outbox, searches
@@ -289,15 +291,6 @@ async def _tell(db: Db, user_id: int, kind: str, offer: Offer, now: datetime) ->
 # The shortlist ------------------------------------------------------------------------------
 
 
-def _wbs_label(context: BotContext, wbs: Wbs | None) -> str:
-    return {
-        Wbs.HAS: context.tp("WBS", "has one"),
-        Wbs.APPLIED: context.tp("WBS", "applied for"),
-        Wbs.NONE: context.tp("WBS", "none"),
-        None: "—",
-    }[wbs]
-
-
 def _entry(context: BotContext, position: int, recipient: Recipient, search: Search | None) -> str:
     t, i18n = context.t, context.i18n
     assert recipient.answered_at is not None  # interested households answered
@@ -309,29 +302,7 @@ def _entry(context: BotContext, position: int, recipient: Recipient, search: Sea
             date=i18n.datetime(recipient.answered_at, "short"),
         )
     ]
-    if search is not None and search.persons is not None and search.max_rent is not None:
-        persons = context.tn("{n} person", "{n} persons", search.persons).format(
-            n=i18n.number(search.persons)
-        )
-        lines.append(
-            "👪 "
-            + t("{persons}, up to {budget} a month, WBS: {wbs}").format(
-                persons=persons,
-                budget=i18n.money(search.max_rent),
-                wbs=_wbs_label(context, search.wbs),
-            )
-        )
-        missing = [i18n.isolate(DOCUMENT_NAMES[d]) for d in Document if not search.has_document(d)]
-        lines.append(
-            "📄 "
-            + (
-                t("Missing documents: {documents}").format(documents=i18n.join(missing))
-                if missing
-                else t("All documents ready.")
-            )
-        )
-        if search.status is SearchStatus.PAUSED:
-            lines.append("⏸ " + t("The housing search is paused."))
+    lines += search_lines(context, search)
     if recipient.proposed_at is not None:
         lines.append(
             "✉ "
@@ -487,3 +458,4 @@ def register(app: BotApp) -> None:
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     add_menu_entry(app, MenuEntry(N_("My listings"), "🏠", ("lo", "0"), STAFF, order=31))
+    add_case_section(app, search_section)  # the search the shortlist shows, on the case card
