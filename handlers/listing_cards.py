@@ -17,6 +17,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot import delivery
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from bot.limits import LISTINGS_PAGE_SIZE, SHORTLIST_PAGE_SIZE
@@ -57,6 +58,11 @@ async def claimed_listing(
     await log_refusal(update, context, actor, action)
     await answer_expired(update, context)
     return None
+
+
+def offers_key(listing_id: int) -> str:
+    """The dedupe key of the broadcast that sends a listing's offers."""
+    return f"listing:{listing_id}"
 
 
 def title(context: BotContext, listing: Listing, offer: Offer | None) -> str:
@@ -125,6 +131,19 @@ def _new_button(context: BotContext) -> InlineKeyboardButton:
     return button("🆕 " + context.t("New listing"), "ln", "new")
 
 
+async def _offers_sent(context: BotContext, listing: Listing, matched: int) -> str:
+    """How many households the flat fitted when published, and where their offers stand:
+    the counts of the broadcast's own status message, while the outbox keeps them."""
+    i18n = context.i18n
+    text = context.tn(
+        "📣 It fitted {n} household when it was published.",
+        "📣 It fitted {n} households when it was published.",
+        matched,
+    ).format(n=i18n.number(matched))
+    progress = await outbox.progress_of(context.db, offers_key(listing.id))
+    return f"{text}\n{delivery.progress_counts(i18n, progress)}" if progress else text
+
+
 def _status_line(context: BotContext, listing: Listing) -> str:
     t, i18n = context.t, context.i18n
 
@@ -156,14 +175,13 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
         counts = await listings.count_answers(context.db, listing.id, listing.carrier_id)
         carrier = await accounts.get_carrier(context.db, listing.carrier_id)
         assert carrier is not None
+        parts.append(await _offers_sent(context, listing, counts.sent_to))
         parts.append(
             t(
-                "Sent to households: {sent}\n"
                 "Interested: {interested}\n"
                 "Of them sharing their case with {carrier}: {shared}\n"
                 "Proposed to the landlord: {proposed}"
             ).format(
-                sent=i18n.number(counts.sent_to),
                 interested=i18n.number(counts.interested),
                 carrier=html.escape(carrier.name),
                 shared=i18n.number(counts.shared),

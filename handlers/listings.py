@@ -483,7 +483,7 @@ async def _publish(update: Update, context: BotContext, listing: Listing) -> Non
             if matched:
                 await outbox.enqueue_broadcast(
                     db,
-                    dedupe_key=f"listing:{listing.id}",
+                    dedupe_key=listing_cards.offers_key(listing.id),
                     started_by=listing_cards.staff_user_id(context),
                     kind=listing_texts.OFFER,
                     topic=Topic.LISTINGS,

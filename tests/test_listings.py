@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.places import Area
 from tests.conftest import Harness
@@ -209,3 +210,25 @@ async def test_after_cancel_the_photo_button_listens_for_photos_again(harness: H
     await harness.press(f"ld:{listing_id}:photos", user_id=CASEWORKER)
     await harness.send(user_id=CASEWORKER, **PHOTO)
     assert "Photo saved." in harness.rec.last().text
+
+
+async def test_card_and_progress_name_the_same_counts_while_offers_wait_for_the_morning(
+    harness: Harness,
+):
+    harness.clock.moment = datetime(2026, 11, 25, 23, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    await make_team(harness)
+    await household(harness, 201, "uk")
+    await publish(harness)
+    card = harness.rec.last().text
+    assert "It fitted 1 household when it was published." in card
+    assert "Queued, not sent yet: 1\nDelivered: 0" in card
+    await harness.deliver()
+    status = harness.rec.last()
+    assert "waits for the end of the quiet hours" in status.text
+    assert "Queued, not sent yet: 1\nDelivered: 0" in status.text  # the same words and count
+    harness.clock.moment = datetime(2026, 11, 26, 8, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+    await harness.deliver()
+    await harness.press("ls:1:show", user_id=CASEWORKER)
+    assert "Queued, not sent yet: 0\nDelivered: 1" in harness.rec.last().text
+    await harness.press("ls:1:show", user_id=OTHER_CASEWORKER)  # not DRK's listing
+    assert expired_alert(harness)
