@@ -227,8 +227,8 @@ async def on_card_button(update: Update, context: BotContext) -> None:
         return
     if action == "show":
         await card(update, context, listing, [])
-    elif listing.status is not ListingStatus.PUBLISHED:
-        await card(update, context, listing, [context.t("This listing is closed already.")])
+    elif not await still_published(update, context, listing):
+        return
     elif action == "release":
         await _release(update, context, listing)
     elif action == "withdraw":
@@ -237,6 +237,14 @@ async def on_card_button(update: Update, context: BotContext) -> None:
         async with context.db.transaction() as db:
             closed = await close_listing(db, context, listing, ListingStatus.WITHDRAWN)
         await card(update, context, closed or listing, [])
+
+
+async def still_published(update: Update, context: BotContext, listing: Listing) -> bool:
+    """A let or withdrawn listing's buttons (on an old card) show the card as it is now."""
+    if listing.status is ListingStatus.PUBLISHED:
+        return True
+    await card(update, context, listing, [context.t("This listing is closed already.")])
+    return False
 
 
 async def _release(update: Update, context: BotContext, listing: Listing) -> None:

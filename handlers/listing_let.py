@@ -29,7 +29,13 @@ from handlers.guards import (
     record_refusal,
     what_was_tried,
 )
-from handlers.listing_cards import card, claimed_listing, close_listing, followed
+from handlers.listing_cards import (
+    card,
+    claimed_listing,
+    close_listing,
+    followed,
+    still_published,
+)
 from handlers.ui import Keyboard, button
 from handlers.ui import show as show_screen
 from handlers.viewings import cancel_viewing
@@ -41,11 +47,9 @@ from storage.db import Db
 async def on_let(update: Update, context: BotContext) -> None:
     listing_id, choice = parsed(update).args
     listing = await claimed_listing(update, context, Action.CLOSE_LISTING, int(listing_id))
-    if listing is None:
+    if listing is None or not await still_published(update, context, listing):
         return
-    if listing.status is not ListingStatus.PUBLISHED:
-        await card(update, context, listing, [context.t("This listing is closed already.")])
-    elif choice == "ask":
+    if choice == "ask":
         await _ask(update, context, listing)
     elif choice == "other":
         await _let_elsewhere(update, context, listing)

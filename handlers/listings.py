@@ -70,13 +70,9 @@ async def _matching_households(context: BotContext, listing: Listing) -> list[Se
 
 async def _exclusions(context: BotContext, listing: Listing) -> Counter[Mismatch]:
     """Why the active searches the flat does not fit are excluded (domain.matching)."""
-    db = context.db
-    return exclusions(
-        listing,
-        await searches.list_searches_with_status(db, (SearchStatus.ACTIVE,)),
-        context.bot_data.city,
-        await rent_limits.list_rent_limit_tables(db),
-    )
+    active = await searches.list_searches_with_status(context.db, (SearchStatus.ACTIVE,))
+    tables = await rent_limits.list_rent_limit_tables(context.db)
+    return exclusions(listing, active, context.bot_data.city, tables)
 
 
 _EXCLUDED_BY = {
