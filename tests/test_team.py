@@ -199,6 +199,11 @@ async def test_the_team_shows_first_names_roles_and_since_when(harness: Harness)
     assert harness.rec.last().text == REFUSED
     await harness.send("/team", user_id=OTHER_COORDINATOR)  # DRK sees its own staff only
     assert "Jonas" not in harness.rec.last().text
+    await harness.send(f"/removestaff {CASEWORKER}", user_id=COORDINATOR)  # the name goes too
+    assert (
+        await harness.rows("SELECT first_name FROM staff_members WHERE first_name = 'Jonas <b>'")
+        == []
+    )
 
 
 async def test_a_name_given_by_telegram_is_kept_when_joining_by_invitation(harness: Harness):
