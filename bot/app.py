@@ -28,6 +28,7 @@ from handlers import (
     fallback,
     invites,
     listing_cards,
+    listing_let,
     listing_offers,
     listings,
     locale,
@@ -65,6 +66,7 @@ HANDLER_MODULES = (  # order matters, change it only here
     search,  # the housing search: registration chat and /mysearch
     listings,  # /listing: staff type a flat listing and publish it
     listing_cards,  # /listings: a carrier's listings, shortlists, let or withdrawn
+    listing_let,  # a flat let to one of its shortlist: the case moves, other viewings end
     listing_offers,  # flat offers for households: interest, photos, their flats
     announce,  # /announce: staff message many people at once
     bookings,  # /book, /appointments: consultation hours for seekers and volunteers

@@ -43,6 +43,7 @@ TEAM_PAGE_SIZE = 10  # staff per /team message, each with a remove button
 MYDATA_ACCESS_ENTRIES = 20  # the latest staff accesses listed in a seeker's /mydata
 MAX_LISTING_PHOTOS = MAX_ALBUM  # a household sees them all in one album
 LISTINGS_PAGE_SIZE = 10  # listings per "My listings" message, for staff and households
+LET_CANDIDATES = 20  # shortlisted households offered as the tenant when a flat is let
 SHORTLIST_PAGE_SIZE = 8  # households per shortlist message (fewer if they would not fit)
 WORKSHOP_LIST_SIZE = 10  # workshops listed by /workshops, the soonest first
 QUESTIONS_PAGE_SIZE = 10  # open questions per staff message

@@ -147,6 +147,7 @@ async def on_invite_link(update: Update, context: BotContext) -> None:
                 invite.created_by,
                 now,
                 role=invite.role,
+                first_name=user.first_name,
             )
             await invites.mark_invite_used(db, invite.id, user.id, now)
             action = Action.JOIN_STAFF.value

@@ -47,10 +47,17 @@ def _telegram_id(args: list[str], position: int) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-def _user_link(context: BotContext, telegram_id: int) -> str:
-    """A staff member's Telegram id that opens their profile when tapped; we store no names."""
-    label = context.i18n.isolate(str(telegram_id))
-    return f'<a href="tg://user?id={telegram_id}">{label}</a>'
+def _name(member: Account) -> str:
+    """The first name Telegram gave (known once they wrote to the bot) with the id."""
+    if member.first_name:
+        return f"{member.first_name} ({member.telegram_id})"
+    return str(member.telegram_id)
+
+
+def _user_link(context: BotContext, member: Account) -> str:
+    """A staff member's name that opens their Telegram profile when tapped."""
+    label = context.i18n.isolate(html.escape(_name(member)))
+    return f'<a href="tg://user?id={member.telegram_id}">{label}</a>'
 
 
 @staff_only
@@ -136,7 +143,7 @@ async def _show_team(update: Update, context: BotContext, offset: int) -> None:
     names = {c.id: c.name for c in await accounts.list_carriers(context.db)}
     lines = [_member_line(context, member, names) for member in members]
     rows: Keyboard = [
-        [button("✗ " + t("Remove {user}").format(user=m.telegram_id), "sr", "ask", m.id)]
+        [button("✗ " + t("Remove {user}").format(user=_name(m)), "sr", "ask", m.id)]
         for m in members
     ]
     pager = pager_row(
@@ -147,12 +154,15 @@ async def _show_team(update: Update, context: BotContext, offset: int) -> None:
 
 
 def _member_line(context: BotContext, member: Account, carrier_names: dict[int, str]) -> str:
-    assert member.carrier_id is not None
-    # TRANSLATORS: {user} is a Telegram id, {role} "caseworker" or "coordinator".
-    return context.t("{user}: {role} at {carrier}").format(
-        user=_user_link(context, member.telegram_id),
+    assert member.carrier_id is not None and member.staff_since is not None
+    since = member.staff_since.astimezone(context.i18n.tz).date()
+    # TRANSLATORS: {user} is a first name and a Telegram id, {role} "caseworker" or
+    # "coordinator", {date} the day they became staff.
+    return context.t("{user}: {role} at {carrier}, since {date}").format(
+        user=_user_link(context, member),
         role=staff_role_label(context.i18n, member.staff_role),
         carrier=html.escape(carrier_names[member.carrier_id]),
+        date=context.i18n.date(since, "medium"),
     )
 
 
@@ -177,7 +187,7 @@ async def on_remove_button(update: Update, context: BotContext) -> None:
         return
     text = t(
         "Remove {user}? They lose access at once, also to the buttons in old messages."
-    ).format(user=_user_link(context, target.telegram_id))
+    ).format(user=_user_link(context, target))
     rows = [
         [button(t("Yes, remove"), "sr", "yes", target.id)],
         [button("« " + t("Back"), "tm", 0)],
@@ -260,9 +270,10 @@ async def on_addstaff(update: Update, context: BotContext) -> None:
             actor = actor_of(update, context)
             await record_refusal(db, context, actor, Action.ADD_STAFF, "household")
         elif not already:  # running it twice changes nothing, not even a coordinator's role
+            # Their language is not known before they write: a stand-in until then.
             await accounts.make_staff(
                 db, telegram_id, carrier.id, context.settings.default_locale, admin_id, now,
-                role=StaffRole.CASEWORKER,
+                role=StaffRole.CASEWORKER, locale_unconfirmed=True,
             )  # fmt: skip
             await consents.record_audit(
                 db,

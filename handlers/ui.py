@@ -104,6 +104,16 @@ async def show_below(
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
+async def remove_buttons(update: Update) -> None:
+    """Takes the buttons off the pressed message and leaves its text as it is."""
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as error:
+        if "not modified" not in error.message:  # pressed twice, before the first edit showed
+            raise
+
+
 @dataclass(frozen=True, slots=True)
 class MenuEntry:
     """A main-menu button a feature adds for some roles (see handlers/start.main_menu_rows)."""

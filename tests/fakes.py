@@ -228,13 +228,14 @@ def user(user_id: int = 111, lang: str | None = "en", first_name: str = "Olena")
 
 
 def message_update(text: str | None = None, *, user_id: int = 111, lang: str | None = "en",
-                   chat_type: str = "private", **content: Any) -> dict[str, Any]:  # fmt: skip
+                   chat_type: str = "private", first_name: str = "Olena",
+                   **content: Any) -> dict[str, Any]:  # fmt: skip
     """A new message; `text` starting with / becomes a command. Other content via kwargs."""
     message: dict[str, Any] = {
         "message_id": next(_update_ids),
         "date": int(datetime.now(UTC).timestamp()),
         "chat": {"id": user_id if chat_type == "private" else -1000 - user_id, "type": chat_type},
-        "from": user(user_id, lang),
+        "from": user(user_id, lang, first_name),
         **content,
     }
     if text is not None:
@@ -246,12 +247,13 @@ def message_update(text: str | None = None, *, user_id: int = 111, lang: str | N
 
 
 def callback_update(data: str, *, user_id: int = 111, lang: str | None = "en",
-                    message_id: int = 77) -> dict[str, Any]:  # fmt: skip
+                    message_id: int = 77,
+                    first_name: str = "Olena") -> dict[str, Any]:  # fmt: skip
     return {
         "update_id": next(_update_ids),
         "callback_query": {
             "id": str(next(_update_ids)),
-            "from": user(user_id, lang),
+            "from": user(user_id, lang, first_name),
             "chat_instance": "ci",
             "data": data,
             "message": {

@@ -117,7 +117,12 @@ async def _fill_every_table(harness: Harness) -> tuple[int, int]:
     await harness.enqueue(olena, "test:1")
     await insert(harness, "INSERT INTO typed_prompts VALUES (?, 'household', NULL, ?)", olena, at)
     await insert(
-        harness, "INSERT INTO staff_members VALUES (?, 1, ?, ?, 'caseworker')", sven, 900, at
+        harness,
+        "INSERT INTO staff_members (user_id, carrier_id, added_by, added_at, role)"
+        " VALUES (?, 1, ?, ?, 'caseworker')",
+        sven,
+        900,
+        at,
     )
     await insert(
         harness,

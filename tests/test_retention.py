@@ -222,7 +222,8 @@ async def test_invites_and_audit_entries_expire(harness: Harness):
 
     staff = await harness.add_user(777, "de")
     await insert(
-        harness, "INSERT INTO staff_members VALUES (?, 1, 900, ?, 'caseworker')",
+        harness, "INSERT INTO staff_members (user_id, carrier_id, added_by, added_at, role)"
+        " VALUES (?, 1, 900, ?, 'caseworker')",
         staff.id, to_db(start),
     )  # fmt: skip
     await invite("used", used=True)
