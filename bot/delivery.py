@@ -392,20 +392,24 @@ def status_text(
         ).format(number=number, time=tr.time(resume_at))
     else:
         headline = tr.gettext("📣 Broadcast {number} is being sent.").format(number=number)
-    counts = tr.gettext(
-        "Waiting: {queued}\n"
-        "Sent: {sent}\n"
+    return f"{headline}\n\n{progress_counts(tr, progress)}"
+
+
+def progress_counts(tr: Translator, progress: Progress) -> str:
+    """Where each message of a broadcast stands; the listing card shows the same lines."""
+    return tr.gettext(
+        "Queued, not sent yet: {queued}\n"
+        "Delivered: {delivered}\n"
         "Unreachable (blocked the bot or left Telegram): {unreachable}\n"
         "Turned these notifications off: {skipped}\n"
         "Failed: {failed}"
     ).format(
         queued=tr.number(progress.queued),
-        sent=tr.number(progress.counts[State.SENT]),
+        delivered=tr.number(progress.counts[State.SENT]),
         unreachable=tr.number(progress.counts[State.UNREACHABLE]),
         skipped=tr.number(progress.counts[State.SKIPPED]),
         failed=tr.number(progress.counts[State.FAILED]),
     )
-    return f"{headline}\n\n{counts}"
 
 
 def summary_text(tr: Translator, broadcast: Broadcast, progress: Progress) -> str:

@@ -44,6 +44,7 @@ TEAM_PAGE_SIZE = 10  # staff per /team message, each with a remove button
 MYDATA_ACCESS_ENTRIES = 20  # the latest staff accesses listed in a seeker's /mydata
 MAX_LISTING_PHOTOS = MAX_ALBUM  # a household sees them all in one album
 LISTINGS_PAGE_SIZE = 10  # listings per "My listings" message, for staff and households
+LET_CANDIDATES = 20  # shortlisted households offered as the tenant when a flat is let
 SHORTLIST_PAGE_SIZE = 8  # households per shortlist message (fewer if they would not fit)
 WORKSHOP_LIST_SIZE = 10  # workshops listed by /workshops, the soonest first
 QUESTIONS_PAGE_SIZE = 10  # open questions per staff message
@@ -68,6 +69,8 @@ OUTBOX_RETRY = RetryPolicy(
 )  # network errors and 5xx: 30 s, 1 min, 2 min, 4 min, then failed
 OUTBOX_KEEP = timedelta(days=30)  # settled rows are deleted after this
 OUTBOX_PURGE_EVERY = timedelta(hours=1)
+# Telegram keeps an unconfirmed update 24 hours: a handled update's id is kept as long.
+UPDATE_IDS_KEPT = timedelta(days=1)
 PROGRESS_EVERY = timedelta(seconds=5)  # how often a broadcast status is edited at most
 
 # Consultation hours and bookings (handlers/bookings.py, handlers/slots.py).

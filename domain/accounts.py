@@ -67,10 +67,18 @@ class Account:
     carrier_id: int | None  # set for staff only
     staff_role: StaffRole | None = None  # set for staff only
     case_number: str | None = None  # set for seekers only
+    first_name: str | None = None  # staff only: as Telegram gave it, for the team list
+    staff_since: datetime | None = None  # staff only
+    locale_unconfirmed: bool = False  # `locale` stands in until their Telegram language is known
 
     @property
     def is_staff(self) -> bool:
         return self.role is Role.STAFF and self.carrier_id is not None
+
+    @property
+    def is_household(self) -> bool:
+        """A seeker or volunteer: such an account never becomes staff, staff use a work one."""
+        return self.role in SELF_SERVICE_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +86,30 @@ class AuditEntry:
     """One staff read or write of a case: who, what, which case, when."""
 
     at: datetime
-    actor_telegram_id: int
+    actor_telegram_id: int | None  # None: someone without an account, or since deleted
     carrier_id: int | None
     action: str
     subject_user_id: int | None
     detail: str | None
     subject_case_number: str | None = None  # None also once the seeker deleted their data
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileUpdate:
+    """What to keep of what Telegram says about a user; None: nothing changes."""
+
+    first_name: str | None = None
+    locale: str | None = None
+
+
+def profile_update(
+    account: Account, first_name: str | None, telegram_locale: str | None
+) -> ProfileUpdate | None:
+    """A staff member's first name when it is new or changed (the team list shows it), and
+    the Telegram language of someone whose saved language only stands in for it."""
+    name = first_name if account.is_staff and first_name != account.first_name else None
+    locale = telegram_locale if account.locale_unconfirmed else None
+    return ProfileUpdate(name, locale) if name or locale else None
 
 
 def is_due_for_last_seen(account: Account, now: datetime, resolution: timedelta) -> bool:

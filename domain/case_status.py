@@ -121,6 +121,14 @@ def _going_back(current: CaseStatus, target: CaseStatus) -> Judgement:
     return REFUSED  # aftercare has started: the move cannot be undone
 
 
+def after_let(current: CaseStatus, resume: CaseStatus | None = None) -> CaseStatus | None:
+    """A flat was let to the household: its case moves to "offer received", unless the
+    case is there or beyond already (or closed)."""
+    if current is CaseStatus.PAUSED:
+        current = resume or CaseStatus.SEARCHING
+    return CaseStatus.OFFER if current in (CaseStatus.SEARCHING, CaseStatus.VIEWING) else None
+
+
 def next_status(current: CaseStatus, resume: CaseStatus | None = None) -> CaseStatus | None:
     """The usual next step, offered as the main button; None for a finished case."""
     if current is CaseStatus.PAUSED:

@@ -25,6 +25,7 @@ A listing fits a search when all of these hold:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -138,6 +139,15 @@ class Matcher:
 
     def fits(self, search: Search) -> bool:
         return self.mismatch(search) is None
+
+
+def exclusions(
+    listing: Listing, searches: Iterable[Search], city: City, tables: Sequence[RentLimitTable]
+) -> Counter[Mismatch]:
+    """Why the flat does not fit the searches it does not fit: each search counts once,
+    under the first rule it fails, so staff see which detail to correct or widen."""
+    matcher = Matcher(listing, city, tables)
+    return Counter(m for m in map(matcher.mismatch, searches) if m is not None)
 
 
 def matching_searches(

@@ -14,13 +14,18 @@ from dataclasses import replace
 from enum import Enum
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
 from bot.i18n import N_, Translator
-from bot.limits import MAX_QUESTION_LENGTH, MAX_QUOTE_LENGTH, MAX_TEXT_LENGTH
+from bot.limits import (
+    MAX_QUESTION_LENGTH,
+    MAX_QUOTE_LENGTH,
+    MAX_TEXT_LENGTH,
+    QUESTIONS_PAGE_SIZE,
+)
 from domain.accounts import Account, Role
 from domain.advice import (
     Author,
@@ -36,11 +41,22 @@ from domain.outbox import Rendered
 from domain.profiles import NameProblem, read_first_name
 from domain.prompts import Prompt, PromptKind
 from handlers import callback_data, prompts, text_input
+from handlers.advice_thread import thread
 from handlers.callback_data import build_cb, parsed
 from handlers.guards import answer_expired
 from handlers.profile import NAME_PROBLEMS
 from handlers.start import is_registered, show_main_menu
-from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, show
+from handlers.ui import (
+    Keyboard,
+    MenuEntry,
+    add_menu_entry,
+    button,
+    menu_row,
+    pager_row,
+    remove_buttons,
+    show,
+    show_below,
+)
 from storage import accounts, advice
 from storage import prompts as prompt_storage
 from storage.db import Db
@@ -95,7 +111,7 @@ async def _screen(context: BotContext, draft: Ticket, step: Step) -> tuple[str, 
             for carrier in await accounts.list_carriers(context.db)
         ]
         rows.append([button(t("I do not know"), "qc", draft.id, ANY_CARRIER)])
-        return text, [*rows, [discard], menu_row(context)]
+        return text, [*rows, [discard], _my_questions_row(context), menu_row(context)]
     if step is Step.HOUSEHOLD:
         text = t(
             "Is your question about a household you support? Then write only their first "
@@ -124,7 +140,7 @@ async def _screen(context: BotContext, draft: Ticket, step: Step) -> tuple[str, 
         )
     )
     send = button("📨 " + t("Send"), "qd", draft.id, "send")
-    return text, [[send], [back, discard], menu_row(context)]
+    return text, [[send], [back, discard], _my_questions_row(context), menu_row(context)]
 
 
 async def _show_step(
@@ -357,28 +373,39 @@ async def _ask_reply(update: Update, context: BotContext, ticket_id: int, note: 
         "Write your reply to the caseworker in one message, at most {max} characters. "
         "/cancel stops."
     ).format(max=context.i18n.number(MAX_QUESTION_LENGTH))
-    await show(update, context, f"{note}\n\n{text}" if note else text, [menu_row(context)])
+    text, rows = (f"{note}\n\n{text}" if note else text), [menu_row(context)]
+    if update.callback_query is not None:  # under the answer, which stays as it is
+        await show_below(update, context, text, rows)
+        return
+    await show(update, context, text, rows)
 
 
 async def on_after_answer(update: Update, context: BotContext) -> None:
     action, raw_id = parsed(update).args
     found = await _own_ticket(context, int(raw_id))
-    if found is None or (action == "reply" and not found[1].is_active):
+    if found is None or found[1].status is TicketStatus.DRAFT:
         await answer_expired(update, context)
         return
     volunteer, ticket = found
-    now = context.now()
-    async with context.db.transaction() as db:
-        if action == "reply":
-            await prompt_storage.ask(db, volunteer.id, PromptKind.REPLY, ticket.id, now)
-        elif ticket.is_active:
-            await advice.save_ticket(db, solved(ticket), now)
-            await advice.stop_waiting_alerts(db, ticket.id, now)
-    if action == "reply":
+    if action == "show":
+        await show(update, context, *await _question_screen(context, ticket))
+    elif action == "reply" and ticket.is_active:
+        async with context.db.transaction() as db:
+            await prompt_storage.ask(db, volunteer.id, PromptKind.REPLY, ticket.id, context.now())
         await _ask_reply(update, context, ticket.id)
-        return
-    text = context.t("Glad it helped! The question is closed. Ask a new one any time with /ask.")
-    await show(update, context, text, [menu_row(context)])
+    elif action == "solved" and ticket.is_active:
+        async with context.db.transaction() as db:
+            await advice.save_ticket(db, solved(ticket), context.now())
+            await advice.stop_waiting_alerts(db, ticket.id, context.now())
+        await remove_buttons(update)  # the answer stays readable; only its buttons go
+        text = context.t(
+            "Glad it helped! The question is closed. You find it and its answers under /ask, "
+            "“My questions”."
+        )
+        await show_below(update, context, text, [_my_questions_row(context), menu_row(context)])
+    else:  # a button of a closed question
+        await remove_buttons(update)
+        await answer_expired(update, context)
 
 
 async def _reply(
@@ -416,6 +443,86 @@ async def _reply(
         return
     text = context.t("📨 Sent. The answer comes here, in this chat.")
     await show(update, context, text, [menu_row(context)])
+
+
+# The volunteer's questions, to read them and their answers again.
+
+_STATES = {
+    TicketStatus.OPEN: N_("waiting for a caseworker"),
+    TicketStatus.TAKEN: N_("a caseworker is answering it"),
+    TicketStatus.ANSWERED: N_("answered"),
+    TicketStatus.SOLVED: N_("solved"),
+}
+
+
+def _my_questions_row(context: BotContext) -> list[InlineKeyboardButton]:
+    return [button("📂 " + context.t("My questions"), "qm", 0)]
+
+
+async def on_my_questions(update: Update, context: BotContext) -> None:
+    volunteer = _volunteer(context)
+    if volunteer is None:
+        await answer_expired(update, context)
+        return
+    t, offset = context.t, int(parsed(update).arg)
+    found = await advice.list_for_volunteer(
+        context.db, volunteer.id, offset, QUESTIONS_PAGE_SIZE + 1
+    )
+    shown = found[:QUESTIONS_PAGE_SIZE]
+    ask_row = [button("💬 " + t("Ask a question"), "qa", "start")]
+    if not shown:
+        text = t("You have not sent a question yet.")
+        await show(update, context, text, [ask_row, menu_row(context)])
+        return
+    lines = [t("Your questions, the newest first:")]
+    for ticket in shown:
+        assert ticket.submitted_at is not None
+        # TRANSLATORS: {number} like #12; {date} when it was asked; {state} as above.
+        lines.append(
+            t("• {number}, asked {date}: {state}").format(
+                number=context.i18n.isolate(f"#{ticket.id}"),
+                date=context.i18n.datetime(ticket.submitted_at, "short"),
+                state=t(_STATES[ticket.status]),
+            )
+        )
+    rows: Keyboard = [
+        [button(t("Open {number}").format(number=f"#{ticket.id}"), "qv", "show", ticket.id)]
+        for ticket in shown
+    ]
+    more = len(found) > len(shown)
+    pager = pager_row(context, "qm", offset, QUESTIONS_PAGE_SIZE, shown=len(shown), more=more)
+    rows += [pager] if pager else []
+    await show(update, context, "\n".join(lines), [*rows, ask_row, menu_row(context)])
+
+
+async def _question_screen(context: BotContext, ticket: Ticket) -> tuple[str, Keyboard]:
+    """The question with its answers and replies, the latest that fit."""
+    t, i18n = context.t, context.i18n
+    assert ticket.submitted_at is not None and ticket.question is not None
+    head = t("❓ <b>Your question {number}</b> to {addressee}, asked {date}:").format(
+        number=i18n.isolate(f"#{ticket.id}"),
+        addressee=await _addressee(context, ticket),
+        date=i18n.datetime(ticket.submitted_at, "short"),
+    )
+    if ticket.household:
+        head += "\n" + t("About the household: {name}").format(
+            name=i18n.isolate(html.escape(ticket.household))
+        )
+    question = f"<blockquote>{excerpt(ticket.question, MAX_QUESTION_LENGTH)}</blockquote>"
+    state = t("State: {state}").format(state=t(_STATES[ticket.status]))
+    fixed = "\n\n".join((head, question, state))
+    messages = await advice.list_messages(context.db, ticket.id)
+    earlier = thread(i18n, messages, MAX_TEXT_LENGTH - len(fixed), t("↩ You wrote on {date}:"))
+    rows: Keyboard = []
+    if ticket.is_active:
+        rows.append(
+            [
+                button("↩ " + t("Reply"), "qv", "reply", ticket.id),
+                button("✅ " + t("Solved"), "qv", "solved", ticket.id),
+            ]
+        )
+    rows += [[button("« " + t("My questions"), "qm", 0)], menu_row(context)]
+    return "\n\n".join((head, question, *earlier, state)), rows
 
 
 def render_answer(params: Mapping[str, Any], tr: Translator) -> Rendered:
@@ -458,6 +565,7 @@ def register(app: BotApp) -> None:
         ("qc", on_carrier),
         ("qd", on_draft_button),
         ("qv", on_after_answer),
+        ("qm", on_my_questions),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     entry = MenuEntry(N_("Ask a caseworker"), "💬", ("qa", "start"), VOLUNTEERS, order=40)

@@ -30,7 +30,6 @@ from domain.advice import (
     Author,
     Take,
     Ticket,
-    TicketMessage,
     answered,
     excerpt,
     is_overdue,
@@ -41,6 +40,7 @@ from domain.advice import (
 from domain.outbox import Rendered
 from domain.prompts import PromptKind
 from handlers import callback_data, prompts, text_input
+from handlers.advice_thread import thread
 from handlers.callback_data import build_cb, parsed
 from handlers.guards import Handler, actor_of, record_action, refuse, requires
 from handlers.start import show_main_menu
@@ -50,7 +50,6 @@ from storage import prompts as prompt_storage
 from storage.db import Db, from_db
 
 ANSWERING = frozenset({PromptKind.ANSWER})
-THREAD_ENTRY_LENGTH = 400  # each earlier answer or reply shown below a question, at most
 
 
 async def _audit(db: Db, context: BotContext, action: Action, ticket: Ticket) -> None:
@@ -115,17 +114,6 @@ async def _list(update: Update, context: BotContext, offset: int, note: str = ""
 # One question.
 
 
-def _thread_entry(context: BotContext, message: TicketMessage) -> str:
-    t, when = context.t, context.i18n.datetime(message.sent_at, "short")
-    if message.author is Author.VOLUNTEER:
-        head = t("↩ The volunteer wrote on {date}:").format(date=when)
-    elif message.booking and not message.body:
-        return t("📅 On {date}, a Beratungsgespräch was suggested.").format(date=when)
-    else:
-        head = t("💬 Answered on {date}:").format(date=when)
-    return f"{head}\n<blockquote>{excerpt(message.body, THREAD_ENTRY_LENGTH)}</blockquote>"
-
-
 async def _screen(context: BotContext, ticket: Ticket, note: str = "") -> tuple[str, Keyboard]:
     t, i18n = context.t, context.i18n
     assert ticket.submitted_at is not None and ticket.question is not None
@@ -160,14 +148,13 @@ async def _screen(context: BotContext, ticket: Ticket, note: str = "") -> tuple[
     rows += [[button("« " + t("Open questions"), "ql", 0)], menu_row(context)]
     fixed = "\n\n".join(part for part in (note, head, question, state) if part)
     messages = await advice.list_messages(context.db, ticket.id)
-    entries = [_thread_entry(context, message) for message in reversed(messages)]
-    room, thread = MAX_TEXT_LENGTH - len(fixed) - 4, []
-    for entry in entries:  # the newest first, as many as fit
-        room -= len(entry) + 2
-        if room < 0:
-            break
-        thread.insert(0, entry)
-    parts = [note, head, question, *thread, state]
+    earlier = thread(
+        context.i18n,
+        messages,
+        MAX_TEXT_LENGTH - len(fixed) - 4,
+        t("↩ The volunteer wrote on {date}:"),
+    )
+    parts = [note, head, question, *earlier, state]
     return "\n\n".join(part for part in parts if part), rows
 
 

@@ -41,6 +41,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"mn:(home|help|settings|language|privacy|mydata|delete|mysearch)"
     ),  # main menu
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
+    "md": re.compile(r"md:(json)"),  # send my data as a file
+    "sl": re.compile(rf"sl:(yes|no):({_ID})"),  # still looking with this search? (search id)
     # Staff buttons: every id is a claim, checked against the presser's carrier on each use.
     "st": re.compile(r"st:(invite|team|audit)"),  # staff menu items
     "ic": re.compile(rf"ic:({_ID})"),  # invitation: carrier chosen, now pick the role
@@ -62,7 +64,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "ld": re.compile(rf"ld:({_ID}):(publish|form|photos|nophotos|discard|drop)"),  # the draft
     "lw": re.compile(rf"lw:({_ID}):({_LOCALE})"),  # preview the draft in this language
     "lo": re.compile(rf"lo:({_ID})"),  # the carrier's listings from this offset
-    "ls": re.compile(rf"ls:({_ID}):(show|release|let|withdraw|letyes|withdrawyes)"),
+    "ls": re.compile(rf"ls:({_ID}):(show|release|withdraw|withdrawyes)"),
+    # let: ask to whom; to this household (users.id, from the shortlist); to someone else
+    "lt": re.compile(rf"lt:({_ID}):(ask|other|{_ID})"),
     "lq": re.compile(rf"lq:({_ID}):({_ID})"),  # a listing's shortlist from this offset
     "pn": re.compile(rf"pn:({_ID}):({_ID})"),  # propose this household (users.id) to the landlord
     # Flat offers for households; valid only for the households the listing was sent to.
@@ -111,7 +115,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "qd": re.compile(rf"qd:({_ID}):(nohousehold|back|send|cancel)"),  # draft: a step
     "ql": re.compile(rf"ql:({_ID})"),  # staff: open questions from this offset
     "qs": re.compile(rf"qs:(view|take|answer|book):({_ID})"),  # staff: this question
-    "qv": re.compile(rf"qv:(reply|solved):({_ID})"),  # volunteer: after an answer
+    "qv": re.compile(rf"qv:(show|reply|solved):({_ID})"),  # volunteer: one of their questions
+    "qm": re.compile(rf"qm:({_ID})"),  # volunteer: my questions from this offset
     # The volunteer profile.
     "fp": re.compile(r"fp:(show|name|clearname|districts|languages|topics)"),
     "fd": re.compile(r"fd:([0-9]{1,2})"),  # choose or unchoose this district (its number)

@@ -17,6 +17,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot import delivery
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from bot.limits import LISTINGS_PAGE_SIZE, SHORTLIST_PAGE_SIZE
@@ -24,10 +25,12 @@ from domain.access import Action, may
 from domain.accounts import Role
 from domain.listings import Listing, ListingStatus, Offer, Recipient, form_text
 from domain.outbox import Topic
-from domain.searches import DOCUMENT_NAMES, Document, Search, SearchStatus, Wbs
+from domain.searches import Search
 from handlers import callback_data, listing_texts
 from handlers.callback_data import parsed
+from handlers.cases import add_case_section
 from handlers.guards import actor_of, answer_expired, log_refusal, record_action, requires
+from handlers.search_summary import search_lines, search_section
 from handlers.ui import Keyboard, MenuEntry, add_menu_entry, button, fitting, menu_row, pager_row
 from handlers.ui import show as show_screen
 from storage import accounts, cases, consents, listings, outbox, searches
@@ -55,6 +58,11 @@ async def claimed_listing(
     await log_refusal(update, context, actor, action)
     await answer_expired(update, context)
     return None
+
+
+def offers_key(listing_id: int) -> str:
+    """The dedupe key of the broadcast that sends a listing's offers."""
+    return f"listing:{listing_id}"
 
 
 def title(context: BotContext, listing: Listing, offer: Offer | None) -> str:
@@ -123,6 +131,19 @@ def _new_button(context: BotContext) -> InlineKeyboardButton:
     return button("🆕 " + context.t("New listing"), "ln", "new")
 
 
+async def _offers_sent(context: BotContext, listing: Listing, matched: int) -> str:
+    """How many households the flat fitted when published, and where their offers stand:
+    the counts of the broadcast's own status message, while the outbox keeps them."""
+    i18n = context.i18n
+    text = context.tn(
+        "📣 It fitted {n} household when it was published.",
+        "📣 It fitted {n} households when it was published.",
+        matched,
+    ).format(n=i18n.number(matched))
+    progress = await outbox.progress_of(context.db, offers_key(listing.id))
+    return f"{text}\n{delivery.progress_counts(i18n, progress)}" if progress else text
+
+
 def _status_line(context: BotContext, listing: Listing) -> str:
     t, i18n = context.t, context.i18n
 
@@ -154,14 +175,13 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
         counts = await listings.count_answers(context.db, listing.id, listing.carrier_id)
         carrier = await accounts.get_carrier(context.db, listing.carrier_id)
         assert carrier is not None
+        parts.append(await _offers_sent(context, listing, counts.sent_to))
         parts.append(
             t(
-                "Sent to households: {sent}\n"
                 "Interested: {interested}\n"
                 "Of them sharing their case with {carrier}: {shared}\n"
                 "Proposed to the landlord: {proposed}"
             ).format(
-                sent=i18n.number(counts.sent_to),
                 interested=i18n.number(counts.interested),
                 carrier=html.escape(carrier.name),
                 shared=i18n.number(counts.shared),
@@ -184,7 +204,7 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
             rows.append([button(label, "ls", listing.id, "release")])
         rows.append(
             [
-                button("✅ " + t("Let"), "ls", listing.id, "let"),
+                button("✅ " + t("Let"), "lt", listing.id, "ask"),
                 button("⛔ " + t("Withdraw"), "ls", listing.id, "withdraw"),
             ]
         )
@@ -195,9 +215,7 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
 _CARD_ACTIONS = {
     "show": Action.WRITE_LISTING,
     "release": Action.RELEASE_ADDRESS,
-    "let": Action.CLOSE_LISTING,
     "withdraw": Action.CLOSE_LISTING,
-    "letyes": Action.CLOSE_LISTING,
     "withdrawyes": Action.CLOSE_LISTING,
 }
 
@@ -209,15 +227,24 @@ async def on_card_button(update: Update, context: BotContext) -> None:
         return
     if action == "show":
         await card(update, context, listing, [])
-    elif listing.status is not ListingStatus.PUBLISHED:
-        await card(update, context, listing, [context.t("This listing is closed already.")])
+    elif not await still_published(update, context, listing):
+        return
     elif action == "release":
         await _release(update, context, listing)
-    elif action in ("let", "withdraw"):
-        await _ask_close(update, context, listing, action)
+    elif action == "withdraw":
+        await _ask_withdraw(update, context, listing)
     else:
-        closed = ListingStatus.LET if action == "letyes" else ListingStatus.WITHDRAWN
-        await _close(update, context, listing, closed)
+        async with context.db.transaction() as db:
+            closed = await close_listing(db, context, listing, ListingStatus.WITHDRAWN)
+        await card(update, context, closed or listing, [])
+
+
+async def still_published(update: Update, context: BotContext, listing: Listing) -> bool:
+    """A let or withdrawn listing's buttons (on an old card) show the card as it is now."""
+    if listing.status is ListingStatus.PUBLISHED:
+        return True
+    await card(update, context, listing, [context.t("This listing is closed already.")])
+    return False
 
 
 async def _release(update: Update, context: BotContext, listing: Listing) -> None:
@@ -231,50 +258,46 @@ async def _release(update: Update, context: BotContext, listing: Listing) -> Non
     await card(update, context, released, ["✓ " + note])
 
 
-async def _ask_close(update: Update, context: BotContext, listing: Listing, action: str) -> None:
+async def _ask_withdraw(update: Update, context: BotContext, listing: Listing) -> None:
     t = context.t
     counts = await listings.count_answers(context.db, listing.id, listing.carrier_id)
-    n = context.i18n.number(counts.interested)
-    if action == "let":
-        question = context.tn(
-            "Mark this flat as let? The {n} interested household is told that it is gone, "
-            "and offers not sent yet are stopped.",
-            "Mark this flat as let? The {n} interested households are told that it is gone, "
-            "and offers not sent yet are stopped.",
-            counts.interested,
-        )
-        yes = button("✅ " + t("Yes, it is let"), "ls", listing.id, "letyes")
-    else:
-        question = context.tn(
-            "Withdraw this flat? The {n} interested household is told that it is gone, and "
-            "offers not sent yet are stopped.",
-            "Withdraw this flat? The {n} interested households are told that it is gone, and "
-            "offers not sent yet are stopped.",
-            counts.interested,
-        )
-        yes = button("⛔ " + t("Yes, withdraw it"), "ls", listing.id, "withdrawyes")
+    question = context.tn(
+        "Withdraw this flat? The {n} interested household is told that it is gone, and "
+        "offers not sent yet are stopped.",
+        "Withdraw this flat? The {n} interested households are told that it is gone, and "
+        "offers not sent yet are stopped.",
+        counts.interested,
+    ).format(n=context.i18n.number(counts.interested))
+    yes = button("⛔ " + t("Yes, withdraw it"), "ls", listing.id, "withdrawyes")
     rows = [[yes], [button("« " + t("Back"), "ls", listing.id, "show")]]
-    await show_screen(update, context, question.format(n=n), rows)
+    await show_screen(update, context, question, rows)
 
 
-async def _close(
-    update: Update, context: BotContext, listing: Listing, status: ListingStatus
-) -> None:
-    """Let or withdrawn: unsent offers are cancelled, interested households told, once."""
+async def close_listing(
+    db: Db,
+    context: BotContext,
+    listing: Listing,
+    status: ListingStatus,
+    tenant: int | None = None,
+) -> Listing | None:
+    """Inside a transaction: the listing let or withdrawn, once (None if it was closed
+    already). Unsent offers stop; the interested households hear that the flat is gone,
+    except the `tenant` (users.id) it was let to."""
     now = context.now()
-    async with context.db.transaction() as db:
-        fresh = await listings.get_listing(db, listing.id)
-        offer = await listing_texts.offer_for(db, context, listing)
-        if fresh is not None and fresh.status is ListingStatus.PUBLISHED and offer is not None:
-            fresh = replace(fresh, status=status, closed_at=now, asking_since=None)
-            await listings.save_listing(db, fresh, now)
-            await outbox.cancel_by_ref(db, f"listing:{listing.id}", now)
-            for recipient in await listings.list_interested(db, listing.id):
-                await _tell(db, recipient.user_id, listing_texts.GONE, offer, now)
-            await record_action(
-                db, context, Action.CLOSE_LISTING, f"listing={listing.id} {status}"
-            )
-    await card(update, context, fresh or listing, [])
+    fresh = await listings.get_listing(db, listing.id)
+    offer = await listing_texts.offer_for(db, context, listing)
+    if fresh is None or fresh.status is not ListingStatus.PUBLISHED or offer is None:
+        return None
+    fresh = replace(fresh, status=status, closed_at=now, asking_since=None)
+    await listings.save_listing(db, fresh, now)
+    await outbox.cancel_by_ref(db, f"listing:{listing.id}", now)
+    for recipient in await listings.list_interested(db, listing.id):
+        if recipient.user_id != tenant:
+            await _tell(db, recipient.user_id, listing_texts.GONE, offer, now)
+    await record_action(
+        db, context, Action.CLOSE_LISTING, f"listing={listing.id} {status}", tenant
+    )
+    return fresh
 
 
 async def _tell(db: Db, user_id: int, kind: str, offer: Offer, now: datetime) -> None:
@@ -294,15 +317,6 @@ async def _tell(db: Db, user_id: int, kind: str, offer: Offer, now: datetime) ->
 # The shortlist ------------------------------------------------------------------------------
 
 
-def _wbs_label(context: BotContext, wbs: Wbs | None) -> str:
-    return {
-        Wbs.HAS: context.tp("WBS", "has one"),
-        Wbs.APPLIED: context.tp("WBS", "applied for"),
-        Wbs.NONE: context.tp("WBS", "none"),
-        None: "—",
-    }[wbs]
-
-
 def _entry(context: BotContext, position: int, recipient: Recipient, search: Search | None) -> str:
     t, i18n = context.t, context.i18n
     assert recipient.answered_at is not None  # interested households answered
@@ -314,29 +328,7 @@ def _entry(context: BotContext, position: int, recipient: Recipient, search: Sea
             date=i18n.datetime(recipient.answered_at, "short"),
         )
     ]
-    if search is not None and search.persons is not None and search.max_rent is not None:
-        persons = context.tn("{n} person", "{n} persons", search.persons).format(
-            n=i18n.number(search.persons)
-        )
-        lines.append(
-            "👪 "
-            + t("{persons}, up to {budget} a month, WBS: {wbs}").format(
-                persons=persons,
-                budget=i18n.money(search.max_rent),
-                wbs=_wbs_label(context, search.wbs),
-            )
-        )
-        missing = [i18n.isolate(DOCUMENT_NAMES[d]) for d in Document if not search.has_document(d)]
-        lines.append(
-            "📄 "
-            + (
-                t("Missing documents: {documents}").format(documents=i18n.join(missing))
-                if missing
-                else t("All documents ready.")
-            )
-        )
-        if search.status is SearchStatus.PAUSED:
-            lines.append("⏸ " + t("The housing search is paused."))
+    lines += search_lines(context, search)
     if recipient.proposed_at is not None:
         lines.append(
             "✉ "
@@ -391,7 +383,7 @@ async def _shortlist(
             )
         if not entries:
             await record_action(db, context, Action.VIEW_SHORTLIST, f"listing={listing.id}")
-        ours = {r.user_id for r, _ in entries if await _followed(db, r.user_id, listing)}
+        ours = {r.user_id for r, _ in entries if await followed(db, r.user_id, listing)}
     hidden = counts.interested - counts.shared
     parts = [header, *lines] if lines else [header, t("No household on the shortlist yet.")]
     if hidden:
@@ -421,7 +413,7 @@ async def _shortlist(
     await show_screen(update, context, "\n\n".join(parts), rows)
 
 
-async def _followed(db: Db, user_id: int, listing: Listing) -> bool:
+async def followed(db: Db, user_id: int, listing: Listing) -> bool:
     """Whether the listing's carrier follows the household's case (and may plan viewings)."""
     case = await cases.get_case(db, user_id)
     return case is not None and case.carrier_id == listing.carrier_id
@@ -492,3 +484,4 @@ def register(app: BotApp) -> None:
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
     add_menu_entry(app, MenuEntry(N_("My listings"), "🏠", ("lo", "0"), STAFF, order=31))
+    add_case_section(app, search_section)  # the search the shortlist shows, on the case card

@@ -12,6 +12,7 @@ continues where staff stopped; typed lines and photos reach it through handlers/
 from __future__ import annotations
 
 import html
+from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -39,7 +40,7 @@ from domain.listings import (
     read_form,
 )
 from domain.locales import SUPPORTED_LOCALES, language_name, native_name
-from domain.matching import matching_searches
+from domain.matching import MOVE_IN_WAIT, Mismatch, exclusions, matching_searches
 from domain.outbox import Topic
 from domain.searches import Search, SearchStatus
 from handlers import callback_data, listing_cards, listing_texts, text_input
@@ -65,6 +66,45 @@ async def _matching_households(context: BotContext, listing: Listing) -> list[Se
         context.bot_data.city,
         await rent_limits.list_rent_limit_tables(db),
     )
+
+
+async def _exclusions(context: BotContext, listing: Listing) -> Counter[Mismatch]:
+    """Why the active searches the flat does not fit are excluded (domain.matching)."""
+    active = await searches.list_searches_with_status(context.db, (SearchStatus.ACTIVE,))
+    tables = await rent_limits.list_rent_limit_tables(context.db)
+    return exclusions(listing, active, context.bot_data.city, tables)
+
+
+_EXCLUDED_BY = {
+    Mismatch.PLACE: N_("district or quarter"),
+    Mismatch.ROOMS: N_("too few rooms for the household"),
+    Mismatch.TOO_SMALL: N_("too small for the household"),
+    Mismatch.TOO_LARGE: N_("larger than the KdU limit allows for the household"),
+    Mismatch.BUDGET: N_("rent above the household's budget"),
+    Mismatch.RENT_LIMIT: N_("rent above the KdU limit"),
+    Mismatch.WBS: N_("needs a WBS the household does not have"),
+    Mismatch.STEPS: N_("not step-free"),
+    Mismatch.MOVE_IN: N_("move-in date more than {days} days after “Frei ab”"),
+    Mismatch.INCOMPLETE: N_("search not complete"),
+}
+
+
+def _exclusion_lines(context: BotContext, excluded: Counter[Mismatch]) -> str:
+    """One line per rule that excluded searches, in the order the rules are checked."""
+    if not excluded:
+        return ""
+    i18n = context.i18n
+    days = i18n.number(MOVE_IN_WAIT.days)
+    lines = [
+        # TRANSLATORS: {rule} is e.g. "district or quarter"; {n} a number of searches.
+        context.t("• {rule}: {n}").format(
+            rule=context.t(_EXCLUDED_BY[rule]).format(days=days), n=i18n.number(excluded[rule])
+        )
+        for rule in Mismatch
+        if excluded[rule] and rule in _EXCLUDED_BY
+    ]
+    head = context.t("Active searches it does not fit, by the first rule each one fails:")
+    return "\n".join((head, *lines))
 
 
 # The draft ----------------------------------------------------------------------------------
@@ -184,6 +224,7 @@ async def _preview_screen(
     offer = await listing_texts.offer_for(context.db, context, listing)
     assert offer is not None  # only complete drafts are previewed
     matched = len(await _matching_households(context, listing))
+    excluded = _exclusion_lines(context, await _exclusions(context, listing))
     rendered = listing_texts.render_offer(offer.to_params(), context.bot_data.catalogs.get(locale))
     labels = [label for row in rendered.buttons for label, _ in row]
     heading = t("Households get the offer like this, each in their language ({language} here):")
@@ -207,6 +248,7 @@ async def _preview_screen(
         t("With the buttons {buttons}.").format(buttons=i18n.join(labels)),
         "🔒 " + hidden,
         "🎯 " + fits.format(n=i18n.number(matched)),
+        *([excluded] if excluded else []),
         change.format(example="<code>Kaltmiete: 760</code>"),
     ]
     publish = context.tn(
@@ -437,7 +479,7 @@ async def _publish(update: Update, context: BotContext, listing: Listing) -> Non
             if matched:
                 await outbox.enqueue_broadcast(
                     db,
-                    dedupe_key=f"listing:{listing.id}",
+                    dedupe_key=listing_cards.offers_key(listing.id),
                     started_by=listing_cards.staff_user_id(context),
                     kind=listing_texts.OFFER,
                     topic=Topic.LISTINGS,

@@ -20,10 +20,19 @@ from domain.accounts import Account, Carrier, StaffRole
 from domain.advice import measured_length
 from handlers import audit, callback_data, commands, invites
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, answer_expired, log_refusal, refuse, requires, staff_only
+from handlers.guards import (
+    actor_of,
+    answer_expired,
+    log_refusal,
+    record_refusal,
+    refuse,
+    requires,
+    staff_only,
+)
 from handlers.texts import staff_role_label
 from handlers.ui import Keyboard, button, menu_row, pager_row, show
 from storage import accounts, consents
+from storage.erasure import erase_user
 
 
 async def _carrier_codes(context: BotContext) -> str:
@@ -39,10 +48,17 @@ def _telegram_id(args: list[str], position: int) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-def _user_link(context: BotContext, telegram_id: int) -> str:
-    """A staff member's Telegram id that opens their profile when tapped; we store no names."""
-    label = context.i18n.isolate(str(telegram_id))
-    return f'<a href="tg://user?id={telegram_id}">{label}</a>'
+def _name(member: Account) -> str:
+    """The first name Telegram gave (known once they wrote to the bot) with the id."""
+    if member.first_name:
+        return f"{member.first_name} ({member.telegram_id})"
+    return str(member.telegram_id)
+
+
+def _user_link(context: BotContext, member: Account) -> str:
+    """A staff member's name that opens their Telegram profile when tapped."""
+    label = context.i18n.isolate(html.escape(_name(member)))
+    return f'<a href="tg://user?id={member.telegram_id}">{label}</a>'
 
 
 @staff_only
@@ -128,7 +144,7 @@ async def _show_team(update: Update, context: BotContext, offset: int) -> None:
     names = {c.id: c.name for c in await accounts.list_carriers(context.db)}
     lines = [_member_line(context, member, names) for member in members]
     rows: Keyboard = [
-        [button("✗ " + t("Remove {user}").format(user=m.telegram_id), "sr", "ask", m.id)]
+        [button("✗ " + t("Remove {user}").format(user=_name(m)), "sr", "ask", m.id)]
         for m in members
     ]
     pager = pager_row(
@@ -139,12 +155,15 @@ async def _show_team(update: Update, context: BotContext, offset: int) -> None:
 
 
 def _member_line(context: BotContext, member: Account, carrier_names: dict[int, str]) -> str:
-    assert member.carrier_id is not None
-    # TRANSLATORS: {user} is a Telegram id, {role} "caseworker" or "coordinator".
-    return context.t("{user}: {role} at {carrier}").format(
-        user=_user_link(context, member.telegram_id),
+    assert member.carrier_id is not None and member.staff_since is not None
+    since = member.staff_since.astimezone(context.i18n.tz).date()
+    # TRANSLATORS: {user} is a first name and a Telegram id, {role} "caseworker" or
+    # "coordinator", {date} the day they became staff.
+    return context.t("{user}: {role} at {carrier}, since {date}").format(
+        user=_user_link(context, member),
         role=staff_role_label(context.i18n, member.staff_role),
         carrier=html.escape(carrier_names[member.carrier_id]),
+        date=context.i18n.date(since, "medium"),
     )
 
 
@@ -169,7 +188,7 @@ async def on_remove_button(update: Update, context: BotContext) -> None:
         return
     text = t(
         "Remove {user}? They lose access at once, also to the buttons in old messages."
-    ).format(user=_user_link(context, target.telegram_id))
+    ).format(user=_user_link(context, target))
     rows = [
         [button(t("Yes, remove"), "sr", "yes", target.id)],
         [button("« " + t("Back"), "tm", 0)],
@@ -203,10 +222,12 @@ async def on_removestaff(update: Update, context: BotContext) -> None:
 
 
 async def _remove(context: BotContext, actor: Actor, target: Account) -> None:
-    """Takes effect at once: every command and button loads the account anew on each use."""
+    """Takes effect at once: every command and button loads the account anew on each use.
+    The account is deleted, as it held nothing but the role: whoever comes back starts anew
+    at /start, and restoring an older backup removes it again."""
     assert target.carrier_id is not None
     async with context.db.transaction() as db:
-        await accounts.remove_staff(db, target.telegram_id)
+        await erase_user(db, target.id, context.now(), context.settings.erasure_key)
         await consents.record_audit(
             db,
             actor_telegram_id=actor.telegram_id,
@@ -215,6 +236,7 @@ async def _remove(context: BotContext, actor: Actor, target: Account) -> None:
             carrier_id=target.carrier_id,
             detail=f"telegram_id={target.telegram_id}",
         )
+    await context.db.checkpoint()
     await commands.clear_staff_commands(context.bot, target.telegram_id)
     carrier = await accounts.get_carrier(context.db, target.carrier_id)
     assert carrier is not None
@@ -243,11 +265,16 @@ async def on_addstaff(update: Update, context: BotContext) -> None:
     admin_id, now = update.effective_user.id, context.now()
     async with context.db.transaction() as db:
         current = await accounts.get_account(db, telegram_id)
+        household = current is not None and current.is_household
         already = current is not None and current.carrier_id == carrier.id
-        if not already:  # running it twice changes nothing, not even a coordinator's role
+        if household:  # the id in the log would be a household's: "household" says enough
+            actor = actor_of(update, context)
+            await record_refusal(db, context, actor, Action.ADD_STAFF, "household")
+        elif not already:  # running it twice changes nothing, not even a coordinator's role
+            # Their language is not known before they write: a stand-in until then.
             await accounts.make_staff(
                 db, telegram_id, carrier.id, context.settings.default_locale, admin_id, now,
-                role=StaffRole.CASEWORKER,
+                role=StaffRole.CASEWORKER, locale_unconfirmed=True,
             )  # fmt: skip
             await consents.record_audit(
                 db,
@@ -259,12 +286,22 @@ async def on_addstaff(update: Update, context: BotContext) -> None:
             )
         added = await accounts.get_account(db, telegram_id)
     assert added is not None
+    user = context.i18n.isolate(str(telegram_id))
+    if household:
+        text = context.t(
+            "{user} uses the bot as a household or volunteer, so this account cannot become "
+            "staff: a carrier's staff use their work account. Nothing changed. If it is the "
+            "same person and they want this account for staff, they first delete their data "
+            "with /delete."
+        )
+        await show(update, context, text.format(user=user))
+        return
     name = html.escape(carrier.name)
     if already:
         text = context.t("{user} is already staff of {carrier}. Nothing changed.")
     else:
         text = context.t("{user} is now staff of {carrier}.")
-    text = text.format(user=context.i18n.isolate(str(telegram_id)), carrier=name)
+    text = text.format(user=user, carrier=name)
     if not already and not await invites.welcome_new_staff(context, added):
         text += "\n\n" + context.t(
             "They have not started the bot yet. They will see the staff menu after /start."

@@ -155,6 +155,19 @@ async def show_below(
     await _send(update, context, text, InlineKeyboardMarkup(rows) if rows else None)
 
 
+async def remove_buttons(update: Update) -> None:
+    """Takes the buttons off the pressed message and leaves its text as it is."""
+    assert update.callback_query is not None
+    pressed = update.callback_query.message
+    if isinstance(pressed, Message) and pressed.reply_markup is None:
+        return  # none left: an edit would change nothing
+    try:
+        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as error:
+        if "not modified" not in error.message:  # pressed twice, before the first edit showed
+            raise
+
+
 @dataclass(frozen=True, slots=True)
 class MenuEntry:
     """A main-menu button a feature adds for some roles (see handlers/start.main_menu_rows)."""

@@ -214,10 +214,20 @@ def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
 
 def render_cancellation(params: Mapping[str, Any], tr: Translator) -> Rendered:
     appointment = _appointment(params)
-    text = tr.gettext(
-        "❌ The flat viewing on {when} at {place} is cancelled. The file removes it from "
-        "your calendar."
-    ).format(when=tr.when(appointment.starts_at), place=tr.isolate(html.escape(appointment.place)))
+    if params.get("flat_let"):
+        text = tr.gettext(
+            "❌ The flat at {place} has been let to another household, so the viewing on "
+            "{when} is cancelled. The file removes it from your calendar. Your housing "
+            "search goes on."
+        )
+    else:
+        text = tr.gettext(
+            "❌ The flat viewing on {when} at {place} is cancelled. The file removes it from "
+            "your calendar."
+        )
+    text = text.format(
+        when=tr.when(appointment.starts_at), place=tr.isolate(html.escape(appointment.place))
+    )
     ics = _calendar(params, tr, cancelled=True)
     return Rendered(text, outbox_buttons([menu_row_in(tr)]), document=("besichtigung.ics", ics))
 
@@ -454,10 +464,7 @@ async def on_cancel_viewing(update: Update, context: BotContext) -> None:
         if loaded is not None and not loaded.viewing.is_upcoming(now):
             loaded = None
         if loaded is not None and step == "yes":
-            await store.cancel_viewing(db, viewing_id)
-            await outbox.cancel_by_ref(db, _ref(viewing_id), now)
-            await accompaniment.cancel_for_viewing(db, context, viewing_id)
-            await _queue_cancellation(db, context, await _fresh(db, viewing_id))
+            await cancel_viewing(db, context, loaded.viewing)
             await audit(db, context, Action.CHANGE_VIEWING, loaded.case, "cancelled")
     if loaded is None:
         await answer_expired(update, context)
@@ -479,7 +486,22 @@ async def on_cancel_viewing(update: Update, context: BotContext) -> None:
     )
 
 
-async def _queue_cancellation(db: Db, context: BotContext, viewing: Viewing) -> None:
+async def cancel_viewing(
+    db: Db, context: BotContext, viewing: Viewing, *, flat_let: bool = False
+) -> None:
+    """Inside the transaction of a staff action (which audits it): the viewing is off, its
+    reminders and any companion request stop, and the household is told in its language;
+    `flat_let`: because the flat went to another household."""
+    now = context.now()
+    await store.cancel_viewing(db, viewing.id)
+    await outbox.cancel_by_ref(db, _ref(viewing.id), now)
+    await accompaniment.cancel_for_viewing(db, context, viewing.id)
+    await _queue_cancellation(db, context, await _fresh(db, viewing.id), flat_let)
+
+
+async def _queue_cancellation(
+    db: Db, context: BotContext, viewing: Viewing, flat_let: bool
+) -> None:
     now = context.now()
     await outbox.enqueue_message(
         db,
@@ -493,6 +515,7 @@ async def _queue_cancellation(db: Db, context: BotContext, viewing: Viewing) -> 
             "meeting_point": viewing.meeting_point,
             "sequence": viewing.sequence,
             "stamp": to_db(now),
+            "flat_let": flat_let,
         },
         due_at=now,
         dedupe_key=f"{_ref(viewing.id)}:cancelled",

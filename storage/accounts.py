@@ -8,13 +8,14 @@ from datetime import datetime
 
 import aiosqlite
 
-from domain.accounts import Account, Carrier, Role, StaffRole
+from domain.accounts import Account, Carrier, ProfileUpdate, Role, StaffRole
 from domain.cases import CASE_NUMBER_ALPHABET, CASE_NUMBER_LENGTH
 from storage.db import Db, from_db, to_db
 
 _ACCOUNT_COLUMNS = """
     SELECT u.id, u.telegram_id, u.role, u.locale, u.consent_at, u.created_at,
-           u.last_seen_at, u.blocked_at, u.case_number, s.carrier_id, s.role AS staff_role
+           u.last_seen_at, u.blocked_at, u.case_number, u.locale_unconfirmed, s.carrier_id,
+           s.role AS staff_role, s.first_name, s.added_at
     FROM users u LEFT JOIN staff_members s ON s.user_id = u.id
 """
 # A collision among 31**6 (about 887 million) numbers is rare; a few tries make it vanish.
@@ -37,6 +38,9 @@ def _account(row: aiosqlite.Row) -> Account:
         carrier_id=row["carrier_id"],
         staff_role=StaffRole(row["staff_role"]) if row["staff_role"] else None,
         case_number=row["case_number"],
+        first_name=row["first_name"],
+        staff_since=from_db(row["added_at"]),
+        locale_unconfirmed=bool(row["locale_unconfirmed"]),
     )
 
 
@@ -105,9 +109,21 @@ async def create_account(
 
 
 async def save_locale(db: Db, telegram_id: int, locale: str) -> None:
+    """The user's own choice, or their Telegram language for a stand-in."""
     await db.conn.execute(
-        "UPDATE users SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
+        "UPDATE users SET locale = ?, locale_unconfirmed = 0 WHERE telegram_id = ?",
+        (locale, telegram_id),
     )
+
+
+async def save_profile(db: Db, account: Account, update: ProfileUpdate) -> None:
+    if update.locale is not None:
+        await save_locale(db, account.telegram_id, update.locale)
+    if update.first_name is not None:
+        await db.conn.execute(
+            "UPDATE staff_members SET first_name = ? WHERE user_id = ?",
+            (update.first_name, account.id),
+        )
 
 
 async def touch_account(db: Db, telegram_id: int, now: datetime) -> None:
@@ -118,10 +134,6 @@ async def touch_account(db: Db, telegram_id: int, now: datetime) -> None:
     )
 
 
-async def delete_account(db: Db, telegram_id: int) -> None:
-    await db.conn.execute("DELETE FROM users WHERE telegram_id = ?", (telegram_id,))
-
-
 async def make_staff(
     db: Db,
     telegram_id: int,
@@ -130,31 +142,31 @@ async def make_staff(
     added_by: int,
     now: datetime,
     role: StaffRole = StaffRole.CASEWORKER,
+    *,
+    first_name: str | None = None,
+    locale_unconfirmed: bool = False,
 ) -> int | None:
-    """Makes the user staff of one carrier in `role`; returns the carrier they had before."""
+    """Makes the user staff of one carrier in `role`; returns the carrier they had before.
+    `locale` is kept only for a new user; `locale_unconfirmed`: it is a stand-in.
+    A household's account never becomes staff: callers refuse it first."""
     before = await get_account(db, telegram_id)
+    if before is not None and before.is_household:
+        raise ValueError("a seeker's or volunteer's account cannot become staff")
     await db.conn.execute(
-        "INSERT INTO users (telegram_id, role, locale, created_at, last_seen_at)"
-        " VALUES (?, 'staff', ?, ?, ?)"
+        "INSERT INTO users (telegram_id, role, locale, locale_unconfirmed, created_at,"
+        " last_seen_at) VALUES (?, 'staff', ?, ?, ?, ?)"
         " ON CONFLICT (telegram_id) DO UPDATE SET role = 'staff'",
-        (telegram_id, locale, to_db(now), to_db(now)),
+        (telegram_id, locale, int(locale_unconfirmed), to_db(now), to_db(now)),
     )
     await db.conn.execute(
-        "INSERT INTO staff_members (user_id, carrier_id, role, added_by, added_at)"
-        " SELECT id, ?, ?, ?, ? FROM users WHERE telegram_id = ?"
+        "INSERT INTO staff_members (user_id, carrier_id, role, added_by, added_at, first_name)"
+        " SELECT id, ?, ?, ?, ?, ? FROM users WHERE telegram_id = ?"
         " ON CONFLICT (user_id) DO UPDATE SET carrier_id = excluded.carrier_id,"
-        " role = excluded.role, added_by = excluded.added_by, added_at = excluded.added_at",
-        (carrier_id, role.value, added_by, to_db(now), telegram_id),
+        " role = excluded.role, added_by = excluded.added_by, added_at = excluded.added_at,"
+        " first_name = coalesce(excluded.first_name, first_name)",
+        (carrier_id, role.value, added_by, to_db(now), first_name, telegram_id),
     )
     return before.carrier_id if before else None
-
-
-async def remove_staff(db: Db, telegram_id: int) -> bool:
-    """Staff leave the carrier; their account is deleted as it held nothing but the role."""
-    async with db.conn.execute(
-        "DELETE FROM users WHERE telegram_id = ? AND role = 'staff'", (telegram_id,)
-    ) as cur:
-        return cur.rowcount > 0
 
 
 async def list_staff(db: Db, carrier_id: int | None, offset: int, limit: int) -> list[Account]:

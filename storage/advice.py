@@ -104,6 +104,15 @@ async def list_for_staff(
     )
 
 
+async def list_for_volunteer(db: Db, user_id: int, offset: int, limit: int) -> list[Ticket]:
+    """The questions the volunteer has sent, the newest first."""
+    return await _tickets(
+        db,
+        "user_id = ? AND status != 'draft' ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?",
+        (user_id, limit, offset),
+    )
+
+
 async def add_message(
     db: Db, ticket_id: int, author: Author, body: str, now: datetime, *, booking: bool = False
 ) -> int:

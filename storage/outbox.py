@@ -308,6 +308,15 @@ async def broadcast_progress(db: Db, broadcast_id: int) -> Progress:
     return Progress(Counter({State(row[0]): int(row[1]) for row in rows}))
 
 
+async def progress_of(db: Db, dedupe_key: str) -> Progress | None:
+    """The progress of the broadcast made with `dedupe_key`; None if there was none or it
+    was purged (OUTBOX_KEEP after it finished)."""
+    rows = await db.conn.execute_fetchall(
+        "SELECT id FROM broadcasts WHERE dedupe_key = ?", (dedupe_key,)
+    )
+    return await broadcast_progress(db, int(next(iter(rows))[0])) if rows else None
+
+
 async def save_status_message(db: Db, broadcast_id: int, message_id: int) -> None:
     await db.conn.execute(
         "UPDATE broadcasts SET status_message_id = ? WHERE id = ?", (message_id, broadcast_id)

@@ -122,6 +122,16 @@ async def list_viewings(
     return [_viewing(row) for row in rows]
 
 
+async def upcoming_viewings_of_listing(db: Db, listing_id: int, since: datetime) -> list[Viewing]:
+    """The scheduled viewings of a listed flat from `since` on, of every household."""
+    rows = await db.conn.execute_fetchall(
+        _COLUMNS + " WHERE listing_id = ? AND starts_at > ? AND status = 'scheduled'"
+        " ORDER BY starts_at",
+        (listing_id, to_db(since)),
+    )
+    return [_viewing(row) for row in rows]
+
+
 async def viewings_of_carrier(db: Db, carrier_id: int, since: datetime) -> list[Viewing]:
     """Every scheduled viewing of the carrier from `since` on, for the figures."""
     rows = await db.conn.execute_fetchall(

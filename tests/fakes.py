@@ -305,13 +305,14 @@ def user(user_id: int = 111, lang: str | None = "en", first_name: str = "Olena")
 
 
 def message_update(text: str | None = None, *, user_id: int = 111, lang: str | None = "en",
-                   chat_type: str = "private", **content: Any) -> dict[str, Any]:  # fmt: skip
+                   chat_type: str = "private", first_name: str = "Olena",
+                   **content: Any) -> dict[str, Any]:  # fmt: skip
     """A new message; `text` starting with / becomes a command. Other content via kwargs."""
     message: dict[str, Any] = {
         "message_id": next(_update_ids),
         "date": int(datetime.now(UTC).timestamp()),
         "chat": {"id": user_id if chat_type == "private" else -1000 - user_id, "type": chat_type},
-        "from": user(user_id, lang),
+        "from": user(user_id, lang, first_name),
         **content,
     }
     if text is not None:
@@ -323,13 +324,14 @@ def message_update(text: str | None = None, *, user_id: int = 111, lang: str | N
 
 
 def callback_update(data: str, *, user_id: int = 111, lang: str | None = "en",
-                    message_id: int = 77) -> dict[str, Any]:  # fmt: skip
+                    message_id: int = 77,
+                    first_name: str = "Olena") -> dict[str, Any]:  # fmt: skip
     """A press of a button on a text message; Harness.press puts in the message as it is."""
     return {
         "update_id": next(_update_ids),
         "callback_query": {
             "id": str(next(_update_ids)),
-            "from": user(user_id, lang),
+            "from": user(user_id, lang, first_name),
             "chat_instance": "ci",
             "data": data,
             "message": {
@@ -338,6 +340,8 @@ def callback_update(data: str, *, user_id: int = 111, lang: str | None = "en",
                 "chat": {"id": user_id, "type": "private"},
                 "from": BOT_USER,
                 "text": "earlier message",
+                # A press comes from a message that shows the button.
+                "reply_markup": {"inline_keyboard": [[{"text": "…", "callback_data": data}]]},
             },
         },
     }

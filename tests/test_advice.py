@@ -80,6 +80,7 @@ async def test_a_volunteer_asks_and_gets_the_answer_with_the_question_quoted(har
         "qc:1:kfr",
         "qc:1:any",
         "qd:1:cancel",
+        "qm:0",
         "mn:home",
     ]
     await harness.press("qc:1:caritas", user_id=VOLUNTEER)
@@ -222,8 +223,9 @@ async def test_the_volunteer_replies_and_marks_it_solved(harness: Harness):
     await setup(harness)
     await ask(harness)
     await answered(harness)
-    await harness.press("qv:reply:1", user_id=VOLUNTEER)
-    assert "Write your reply" in harness.rec.last().text
+    await harness.press("qv:reply:1", user_id=VOLUNTEER, message_id=501)
+    prompt = harness.rec.last()
+    assert "Write your reply" in prompt.text and prompt.endpoint == "sendMessage"  # below
     await harness.send("And where is the Wohnungsamt?", user_id=VOLUNTEER)
     assert "Sent." in harness.rec.last().text
     [reply] = await delivered(harness, CASEWORKER)
@@ -232,12 +234,59 @@ async def test_the_volunteer_replies_and_marks_it_solved(harness: Harness):
     await harness.send("Kalk, Ottmar-Pohl-Platz 1.", user_id=CASEWORKER)
     [second] = await delivered(harness, VOLUNTEER)
     assert "<blockquote>And where is the Wohnungsamt?</blockquote>" in second.text
-    await harness.press("qv:solved:1", user_id=VOLUNTEER)
-    assert "Glad it helped" in harness.rec.last().text
+    start = len(harness.rec.calls)
+    await harness.press("qv:solved:1", user_id=VOLUNTEER, message_id=502)
+    calls = [c for c in harness.rec.calls[start:] if c.endpoint != "answerCallbackQuery"]
+    # The answer keeps its text; only its buttons go. The thanks come as a new message.
+    assert [c.endpoint for c in calls] == ["editMessageReplyMarkup", "sendMessage"]
+    assert calls[0].params["message_id"] == 502 and not calls[0].buttons
+    assert "Glad it helped" in calls[1].text and calls[1].callback_data == ["qm:0", "mn:home"]
     assert (await ticket(harness))[3] == "solved"
     await harness.press("qv:reply:1", user_id=VOLUNTEER)  # closed now
     assert expired_alert(harness)
+    # A stale button on another message: nothing again.
+    await harness.press("qv:solved:1", user_id=VOLUNTEER, message_id=503)
+    assert expired_alert(harness) and harness.rec.last().endpoint == "sendMessage"
+    assert harness.rec.calls[-2].endpoint == "editMessageReplyMarkup"  # its buttons go too
     await harness.press("qv:solved:1", user_id=302)  # not theirs
+    assert expired_alert(harness)
+
+
+async def test_volunteers_find_their_questions_and_answers_under_ask(harness: Harness):
+    await setup(harness)
+    await harness.send("/ask", user_id=VOLUNTEER)
+    assert "qm:0" in harness.rec.last().callback_data
+    await harness.press("qm:0", user_id=VOLUNTEER)
+    assert "You have not sent a question yet." in harness.rec.last().text
+    await ask(harness)
+    await answered(harness)
+    await harness.press("qv:solved:1", user_id=VOLUNTEER)
+    await harness.press("qm:0", user_id=VOLUNTEER)
+    listing = harness.rec.last()
+    asked = harness.tr("en").datetime(harness.clock(), "short")
+    assert f"#1, asked {asked}: solved" in listing.text
+    assert listing.callback_data == ["qv:show:1", "qa:start", "mn:home"]
+    await harness.press("qv:show:1", user_id=VOLUNTEER)
+    view = harness.rec.last()
+    assert f"<blockquote>{QUESTION}</blockquote>" in view.text and "Amina" in view.text
+    assert "<blockquote>Ask the Wohnungsamt for a WBS.</blockquote>" in view.text
+    assert "State: solved" in view.text and view.callback_data == ["qm:0", "mn:home"]
+
+
+async def test_an_open_question_offers_reply_and_solved_and_stays_private(harness: Harness):
+    await setup(harness)
+    await ask(harness)
+    await harness.press("qv:show:1", user_id=VOLUNTEER)
+    view = harness.rec.last()
+    assert "State: waiting for a caseworker" in view.text
+    assert view.callback_data == ["qv:reply:1", "qv:solved:1", "qm:0", "mn:home"]
+    await harness.add_user(302, "en", Role.VOLUNTEER)
+    await harness.press("qv:show:1", user_id=302)  # another volunteer's question
+    assert expired_alert(harness)
+    await harness.press("qm:0", user_id=CASEWORKER)  # staff have no "my questions"
+    assert expired_alert(harness)
+    await harness.send("/ask", user_id=302)  # 302's draft is #2: not a question to show
+    await harness.press("qv:show:2", user_id=302)
     assert expired_alert(harness)
 
 

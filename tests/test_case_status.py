@@ -16,6 +16,7 @@ from domain.case_status import (
     CaseStatus,
     Concern,
     Verdict,
+    after_let,
     anmeldung_deadline,
     checkin_times,
     choices,
@@ -130,3 +131,13 @@ def test_checkins_come_before_the_anmeldung_deadline_then_at_6_and_12_weeks():
     ]
     deadline = anmeldung_deadline(moved, BERLIN)
     assert deadline == date(2026, 12, 9) and times[0][1].date() < deadline
+
+
+def test_a_flat_let_to_the_household_moves_its_case_to_offer_received_once():
+    assert after_let(CaseStatus.SEARCHING) is CaseStatus.OFFER
+    assert after_let(CaseStatus.VIEWING) is CaseStatus.OFFER
+    assert after_let(CaseStatus.PAUSED, CaseStatus.VIEWING) is CaseStatus.OFFER
+    for later in (CaseStatus.OFFER, CaseStatus.RENT_APPROVED, CaseStatus.MOVED):
+        assert after_let(later) is None
+    assert after_let(CaseStatus.WITHDRAWN) is None
+    assert after_let(CaseStatus.PAUSED, CaseStatus.LEASE_SIGNED) is None

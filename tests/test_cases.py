@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from domain.cases import CASE_NUMBER_PATTERN
 from tests.conftest import Harness
+from tests.listing_setup import team_and_households
 from tests.staffing import (
     CASEWORKER,
     COORDINATOR,
@@ -227,3 +228,25 @@ async def test_mydata_lists_which_carrier_looked_but_never_who(harness: Harness)
     assert "Caritas looked at your case." in text
     assert "DRK" not in text
     assert str(CASEWORKER) not in text and str(OTHER_CASEWORKER) not in text
+
+
+async def test_the_case_card_shows_the_households_search_to_its_carrier_only(harness: Harness):
+    # A household of three in Innenstadt up to 900 euros with a WBS, SCHUFA still missing.
+    ukrainian, _ = await team_and_households(harness)
+    await harness.send(f"/find {ukrainian.case_number}", user_id=CASEWORKER)
+    card = harness.rec.last().text
+    assert "🔎 Housing search:" in card
+    budget = harness.tr("en").money(900)
+    assert f"3 persons, up to {budget} a month, WBS: has one" in card
+    assert "📍 Innenstadt" in card and "Missing documents: SCHUFA" in card
+    assert (await last_audit(harness))[2:4] == ("case.view", ukrainian.id)
+    await harness.send(f"/find {ukrainian.case_number}", user_id=OTHER_CASEWORKER)  # DRK
+    assert "Housing search" not in harness.rec.last().text
+    assert (await last_audit(harness))[2] == "denied.case.view"
+    await harness.press(f"cv:{ukrainian.id}", user_id=OTHER_CASEWORKER)  # a forged button
+    assert expired_alert(harness)
+    async with harness.db.transaction() as db:  # the household withdraws its search
+        await db.conn.execute("UPDATE searches SET status = 'withdrawn'")
+    await harness.press(f"cv:{ukrainian.id}", user_id=CASEWORKER)
+    card = harness.rec.last().text
+    assert "No active housing search." in card and "WBS" not in card

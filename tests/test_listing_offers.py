@@ -155,16 +155,17 @@ async def test_a_let_flat_tells_the_interested_and_stops_unsent_offers(harness: 
     ukrainian, arabic = await team_and_households(harness)
     await publish(harness)
     await interested(harness, UK, "uk")  # before the offers are even sent: it was queued
-    await harness.press("ls:1:let", user_id=CASEWORKER)
-    assert "The 1 interested household is told" in harness.rec.last().text
-    await harness.press("ls:1:letyes", user_id=CASEWORKER)
+    await harness.press("lt:1:ask", user_id=CASEWORKER)
+    assert "1 household is interested" in harness.rec.last().text
+    await harness.press("lt:1:other", user_id=CASEWORKER)
     assert "Let on" in harness.rec.last().text
     assert await harness.rows("SELECT user_id, state, kind FROM outbox ORDER BY id") == [
         (ukrainian.id, "cancelled", "listing"),
         (arabic.id, "cancelled", "listing"),
         (ukrainian.id, "pending", "listing_gone"),
     ]
-    await harness.press("ls:1:letyes", user_id=CASEWORKER)  # twice: nothing more
+    await harness.press("lt:1:other", user_id=CASEWORKER)  # twice: nothing more
+    assert "closed already" in harness.rec.last().text
     assert len(await harness.rows("SELECT id FROM outbox")) == 3
     harness.rec.clear()
     await harness.deliver()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.places import Area
 from tests.conftest import Harness
@@ -50,6 +51,27 @@ async def test_staff_see_the_offer_as_households_will_and_how_many_it_fits(harne
     await harness.press("lw:1:uk", user_id=CASEWORKER)
     assert "Ukrainian here" in harness.rec.last().text  # the offer itself in Ukrainian
     assert harness.t("uk", "Note from the landlord, in German:") in harness.rec.last().text
+
+
+async def test_the_preview_says_which_rule_excluded_the_searches_it_does_not_fit(
+    harness: Harness,
+):
+    await make_team(harness)
+    # Free from 1 Dec; this household can move in only six weeks later (the 31-day rule).
+    await household(harness, 201, move_in=date(2027, 1, 12))
+    await household(harness, 202, area=Area(False, frozenset({"Kalk"})), max_rent=500)
+    await type_listing(harness)
+    preview = harness.rec.last().text
+    assert "It fits 0 active housing searches now." in preview
+    assert "Active searches it does not fit, by the first rule each one fails:" in preview
+    assert "• district or quarter: 1" in preview  # its budget is off too: counted once
+    assert "• move-in date more than 31 days after “Frei ab”: 1" in preview
+    assert "budget" not in preview
+    await harness.send("Frei ab: 10.1.2027", user_id=CASEWORKER)  # staff widen the offer
+    preview = harness.rec.last().text
+    assert "It fits 1 active housing search now." in preview and "move-in date" not in preview
+    await harness.press("lw:1:en", user_id=OTHER_CASEWORKER)  # another carrier's draft
+    assert expired_alert(harness)
 
 
 async def test_publishing_sends_each_matching_household_the_offer_in_its_language(
@@ -189,3 +211,25 @@ async def test_after_cancel_the_photo_button_listens_for_photos_again(harness: H
     await harness.press(f"ld:{listing_id}:photos", user_id=CASEWORKER)
     await harness.send(user_id=CASEWORKER, **PHOTO)
     assert "Photo saved." in harness.rec.last().text
+
+
+async def test_card_and_progress_name_the_same_counts_while_offers_wait_for_the_morning(
+    harness: Harness,
+):
+    harness.clock.moment = datetime(2026, 11, 25, 23, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    await make_team(harness)
+    await household(harness, 201, "uk")
+    await publish(harness)
+    card = harness.rec.last().text
+    assert "It fitted 1 household when it was published." in card
+    assert "Queued, not sent yet: 1\nDelivered: 0" in card
+    await harness.deliver()
+    status = harness.rec.last()
+    assert "waits for the end of the quiet hours" in status.text
+    assert "Queued, not sent yet: 1\nDelivered: 0" in status.text  # the same words and count
+    harness.clock.moment = datetime(2026, 11, 26, 8, 1, tzinfo=ZoneInfo("Europe/Berlin"))
+    await harness.deliver()
+    await harness.press("ls:1:show", user_id=CASEWORKER)
+    assert "Queued, not sent yet: 0\nDelivered: 1" in harness.rec.last().text
+    await harness.press("ls:1:show", user_id=OTHER_CASEWORKER)  # not DRK's listing
+    assert expired_alert(harness)

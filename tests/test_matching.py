@@ -15,6 +15,7 @@ from domain.matching import (
     MOVE_IN_WAIT,
     Matcher,
     Mismatch,
+    exclusions,
     matching_searches,
     min_area,
     min_rooms,
@@ -113,6 +114,23 @@ def test_only_a_complete_listing_can_be_matched():
         Matcher(replace(FLAT, rent=None), CITY, TABLES)
 
 
+def test_exclusions_count_each_search_once_under_its_first_failed_rule():
+    late = date(2026, 12, 1) + MOVE_IN_WAIT + timedelta(days=11)  # six weeks after "free from"
+    many = [
+        HOUSEHOLD,
+        replace(HOUSEHOLD, move_in=late),
+        replace(HOUSEHOLD, area=Area(False, frozenset({"Kalk"})), max_rent=Decimal(100)),
+        replace(HOUSEHOLD, max_rent=Decimal(849), step_free=True),
+        replace(HOUSEHOLD, max_rent=Decimal(849)),
+    ]
+    assert exclusions(FLAT, many, CITY, TABLES) == {
+        Mismatch.MOVE_IN: 1,
+        Mismatch.PLACE: 1,  # the budget is off too, but the place comes first
+        Mismatch.BUDGET: 2,
+    }
+    assert exclusions(FLAT, [HOUSEHOLD], CITY, TABLES) == {}
+
+
 # Invariants over random searches.
 
 districts = st.sampled_from([d.name for d in CITY.districts])
@@ -158,6 +176,13 @@ flats = st.builds(
 def test_matching_many_is_matching_each(flat, many):
     matcher = Matcher(flat, CITY, TABLES)
     assert matching_searches(flat, many, CITY, TABLES) == [s for s in many if matcher.fits(s)]
+
+
+@settings(max_examples=100)
+@given(flats, st.lists(searches, max_size=30))
+def test_the_fits_and_the_exclusions_add_up_to_every_search(flat, many):
+    excluded = exclusions(flat, many, CITY, TABLES)
+    assert len(matching_searches(flat, many, CITY, TABLES)) + excluded.total() == len(many)
 
 
 @settings(max_examples=300)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from domain.accounts import Account, ProfileUpdate, Role, profile_update
 from tests.conftest import ADMIN_ID, Harness
 
 CASEWORKER = 500
@@ -19,7 +23,7 @@ async def test_admin_commands_are_refused_for_staff_and_nothing_changes(harness:
     await harness.send("/start", user_id=ADMIN_ID)
     await harness.send(f"/addstaff {CASEWORKER} drk", user_id=ADMIN_ID)
     await harness.send("/addstaff 777 caritas", user_id=CASEWORKER)
-    assert harness.rec.last().text == harness.t("de", REFUSAL)  # staff are created in de
+    assert harness.rec.last().text == REFUSAL  # in their Telegram language, not the default
     assert await harness.rows("SELECT telegram_id FROM users WHERE telegram_id = 777") == []
 
 
@@ -85,3 +89,39 @@ async def test_an_admin_who_is_no_carriers_staff_gets_only_menu_buttons_that_wor
     for data in menu:
         await harness.press(data, user_id=ADMIN_ID)
     assert [a.params["text"] for a in harness.rec.answers() if a.params.get("text")] == []
+
+
+async def test_addstaff_takes_the_new_staff_members_telegram_language_when_they_write(
+    harness: Harness,
+):
+    role_line = "Your role at {carrier}: {role}."
+    await harness.send(f"/addstaff {CASEWORKER} caritas", user_id=ADMIN_ID, lang="en")
+    assert await harness.rows("SELECT locale, locale_unconfirmed FROM users") == [("de", 1)]
+    await harness.send("/staff", user_id=CASEWORKER, lang=None)  # no language: still a stand-in
+    assert harness.t("de", role_line).split("{")[0] in harness.rec.last().text
+    await harness.send("/staff", user_id=CASEWORKER, lang="uk")
+    assert harness.t("uk", role_line).split("{")[0] in harness.rec.last().text
+    assert await harness.rows("SELECT locale, locale_unconfirmed FROM users") == [("uk", 0)]
+    await harness.send("/staff", user_id=CASEWORKER, lang="en")  # known now: kept
+    assert harness.t("uk", role_line).split("{")[0] in harness.rec.last().text
+
+
+async def test_a_language_chosen_before_addstaff_is_kept(harness: Harness):
+    await harness.send("/start", user_id=CASEWORKER, lang="fr")
+    await harness.press("cs:yes:volunteer:fr", user_id=CASEWORKER, lang="fr")
+    await harness.press("lg:ar", user_id=CASEWORKER, lang="fr")
+    await harness.send(f"/addstaff {CASEWORKER} caritas", user_id=ADMIN_ID, lang="en")
+    await harness.send("/staff", user_id=CASEWORKER, lang="fr")
+    assert await harness.rows("SELECT locale, locale_unconfirmed FROM users") == [("ar", 0)]
+
+
+def test_telegram_gives_staff_names_and_stand_in_languages_only():
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    staff = Account(1, 500, Role.STAFF, "de", None, now, now, None, carrier_id=1)
+    seeker = Account(2, 111, Role.SEEKER, "de", now, now, now, None, None)
+    assert profile_update(staff, "Anna", "en") == ProfileUpdate(first_name="Anna")
+    assert profile_update(replace(staff, first_name="Anna"), "Anna", "en") is None
+    assert profile_update(seeker, "Olena", "uk") is None  # no names of households
+    stand_in = replace(seeker, locale_unconfirmed=True)
+    assert profile_update(stand_in, "Olena", "uk") == ProfileUpdate(locale="uk")
+    assert profile_update(stand_in, "Olena", None) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.accounts import StaffRole
 from tests.conftest import ADMIN_ID, Harness
 from tests.staffing import (
@@ -19,6 +21,7 @@ from tests.staffing import (
     share_with,
     texts_to,
 )
+from tests.test_invites import _invite
 
 REFUSED = "This command is only for staff of the carriers."
 
@@ -168,3 +171,46 @@ async def test_addstaff_twice_changes_nothing_not_even_a_coordinators_role(harne
     await harness.send(f"/addstaff {SEEKER} drk", user_id=ADMIN_ID)
     assert "is now staff of DRK" in harness.rec.last().text
     assert (await last_audit(harness))[2] == "staff.add"
+
+
+async def test_the_team_shows_first_names_roles_and_since_when(harness: Harness):
+    await make_team(harness)  # staff added today, none has written yet
+    await harness.send("/team", user_id=COORDINATOR, first_name="Petra")
+    before = harness.rec.last().text
+    since = harness.tr("en").date(harness.clock().date(), "medium")
+    # The coordinator wrote just now: Telegram's first name is kept; the caseworker's is not
+    # known yet, so their id stands alone.
+    assert f"Petra ({COORDINATOR})</a>: coordinator at Caritas, since {since}" in before
+    assert f">{CASEWORKER}</a>: caseworker at Caritas, since {since}" in before
+    harness.clock.advance(timedelta(days=3))
+    await harness.press("xm:show", user_id=CASEWORKER, first_name="Jonas <b>")  # any button
+    await harness.send("/team", user_id=COORDINATOR, first_name="Petra")
+    team = harness.rec.last()
+    assert f"Jonas &lt;b&gt; ({CASEWORKER})</a>: caseworker at Caritas, since {since}" in team.text
+    assert f"✗ Remove Jonas <b> ({CASEWORKER})" in [b["text"] for b in team.buttons]
+    await harness.send("/team", user_id=COORDINATOR, first_name="Petra")
+    assert await harness.rows("SELECT first_name FROM staff_members ORDER BY user_id") == [
+        ("Jonas <b>",),
+        ("Petra",),
+        (None,),
+        (None,),
+    ]
+    await harness.send("/team", user_id=SEEKER, first_name="Olena")  # refused; no name kept
+    assert harness.rec.last().text == REFUSED
+    await harness.send("/team", user_id=OTHER_COORDINATOR)  # DRK sees its own staff only
+    assert "Jonas" not in harness.rec.last().text
+    await harness.send(f"/removestaff {CASEWORKER}", user_id=COORDINATOR)  # the name goes too
+    assert (
+        await harness.rows("SELECT first_name FROM staff_members WHERE first_name = 'Jonas <b>'")
+        == []
+    )
+
+
+async def test_a_name_given_by_telegram_is_kept_when_joining_by_invitation(harness: Harness):
+    await make_team(harness)
+    payload = await _invite(harness, COORDINATOR, 1, "caseworker")
+    await harness.send(f"/start {payload}", user_id=777, first_name="Aylin", lang="tr")
+    assert await harness.rows(
+        "SELECT s.first_name, u.locale FROM staff_members s JOIN users u ON u.id = s.user_id"
+        " WHERE u.telegram_id = 777"
+    ) == [("Aylin", "tr")]
