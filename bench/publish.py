@@ -1,0 +1,282 @@
+"""How long staff's preview and publish of a flat hold the event loop, at city scale.
+
+    python bench/publish.py [--sizes 7600 30000] [--latency 0.08]
+
+Each size runs in a child process (so its peak RSS is its own): the real Application on a
+real temp SQLite file with that many households, each with an active search spread like
+bench/match.py's, and a recording Bot API that answers after `latency` (Telegram's ~80 ms).
+A heartbeat task wakes every millisecond and records the longest gap between two wakeups:
+the longest time one step held the loop. While the preview and the publish run, a seeker
+sends /start every 20 ms; its slowest answer is compared with the slowest of the same
+probes when the bot is idle (the baseline of the same run). Targets (issue 19): the loop
+held ≤ 50 ms at 7,600 and ≤ 150 ms at 30,000 searches, /start within 1.5 × idle, peak RSS
+≤ 200 MiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram import Update  # noqa: E402
+
+from bench.match import synthetic_searches  # noqa: E402
+from bot.app import build_application  # noqa: E402
+from bot.context import BotApp  # noqa: E402
+from domain.accounts import StaffRole  # noqa: E402
+from domain.searches import SearchStatus  # noqa: E402
+from storage import accounts  # noqa: E402
+from storage.db import Db, to_db  # noqa: E402
+from storage.places import load_city  # noqa: E402
+from storage.searches import to_cents  # noqa: E402
+from tests.conftest import ADMIN_ID, make_settings  # noqa: E402
+from tests.fakes import FakeClock, RecordingRequest, callback_update, message_update  # noqa: E402
+
+STAFF = 501  # a Caritas caseworker
+PROBES = 60  # seekers who send /start
+PROBE_EVERY = 0.02
+FIRST_SEEKER = 1_000_000
+# bench/match.py's flat: step-free, no WBS, in Kalk, so many searches get far in the rules.
+FORM = """Stadtteil: Kalk
+Adresse: Kalker Hauptstr. 12
+Zimmer: 3
+Wohnfläche: 72
+Kaltmiete: 820
+Heizkosten: 90
+Kaution: 1.640
+Frei ab: 1.1.2027
+WBS: nein
+Stufenlos: ja
+Vermieter: Hausverwaltung Rhein, 0221 555123
+Notiz: Balkon"""
+TARGET_MS = {7600: 50.0, 30000: 150.0}
+
+
+@dataclass
+class SlowRequest(RecordingRequest):
+    """The recording Bot API, answering after `latency` seconds like Telegram does."""
+
+    latency: float = 0.08
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        await asyncio.sleep(self.latency)
+        answer = await super().do_request(*args, **kwargs)
+        self.calls.clear()  # nothing reads them; 30,000 households would only pile them up
+        return answer
+
+
+@dataclass
+class Heartbeat:
+    """Wakes every millisecond; `longest` is the longest gap between wakeups (minus 1 ms)."""
+
+    longest: float = 0.0
+    _task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    async def _beat(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            self.longest = max(self.longest, now - last - 0.001)
+            last = now
+
+    def start(self) -> None:
+        self.longest = 0.0
+        self._task = asyncio.create_task(self._beat())
+
+    async def stop(self) -> float:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        return self.longest
+
+
+async def seed(db: Db, households: int, now: str) -> None:
+    """`households` seekers, each with an active search; a few statements, not 30,000."""
+    city = load_city()
+    found = synthetic_searches(city, households)
+    async with db.transaction():
+        await db.conn.executemany(
+            "INSERT INTO users (id, telegram_id, role, locale, consent_at, created_at,"
+            " last_seen_at) VALUES (?, ?, 'seeker', 'uk', ?, ?, ?)",
+            [(n + 1, FIRST_SEEKER + n, now, now, now) for n in range(households + PROBES)],
+        )
+        await db.conn.executemany(
+            "INSERT INTO searches (user_id, status, adults, children, anywhere, max_rent_cents,"
+            " wbs, move_in, step_free, carrier, step, created_at, updated_at, confirmed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'caritas', 'summary', ?, ?, ?)",
+            [
+                (
+                    s.user_id + 1,
+                    SearchStatus.ACTIVE.value,
+                    s.adults,
+                    s.children,
+                    int(bool(s.area.anywhere)),
+                    to_cents(s.max_rent or 0),
+                    s.wbs.value if s.wbs else None,
+                    s.move_in.isoformat() if s.move_in else None,
+                    int(bool(s.step_free)),
+                    now,
+                    now,
+                    now,
+                )
+                for s in found
+            ],
+        )
+        await db.conn.executemany(
+            "INSERT INTO search_places (search_id, kind, name)"
+            " SELECT id, ?, ? FROM searches WHERE user_id = ?",
+            [
+                (kind, name, s.user_id + 1)
+                for s in found
+                for kind, names in (("district", s.area.districts), ("quarter", s.area.quarters))
+                for name in names
+            ],
+        )
+        await accounts.make_staff(db, STAFF, 1, "en", ADMIN_ID, FakeClock()())
+
+
+async def start_bot(tmp: Path, latency: float) -> BotApp:
+    clock = FakeClock()
+    app = build_application(make_settings(tmp), request=SlowRequest(clock=clock, latency=latency))
+    app.bot_data.clock = clock
+    app.bot_data.sleep = clock.sleep
+    await app.initialize()
+    await app.post_init(app)
+    await app.bot_data.sender.stop()  # the outbox sender is bench/broadcast.py's subject
+    return app
+
+
+async def press(app: BotApp, data: str, user_id: int = STAFF) -> None:
+    await app.process_update(Update.de_json(callback_update(data, user_id=user_id), app.bot))
+
+
+async def send(app: BotApp, text: str, user_id: int = STAFF) -> None:
+    await app.process_update(Update.de_json(message_update(text, user_id=user_id), app.bot))
+
+
+async def probe_starts(app: BotApp, running: asyncio.Future[Any] | None) -> float:
+    """Seekers send /start every 20 ms until `running` is done; the slowest answer in s."""
+    latencies: list[float] = []
+
+    async def one(user_id: int) -> None:
+        start = time.perf_counter()
+        await send(app, "/start", user_id)
+        latencies.append(time.perf_counter() - start)
+
+    probes = []
+    for n in range(PROBES):
+        probes.append(asyncio.create_task(one(FIRST_SEEKER + n)))
+        await asyncio.sleep(PROBE_EVERY)
+        if running is None and n >= 10 or running is not None and running.done():
+            break
+    await asyncio.gather(*probes)
+    return max(latencies)
+
+
+async def measured(
+    app: BotApp, step: Callable[[], Awaitable[None]]
+) -> tuple[float, float, float]:
+    """(longest loop block, wall time, slowest /start) of `step`, all in seconds."""
+    beat = Heartbeat()
+    beat.start()
+    start = time.perf_counter()
+    task = asyncio.ensure_future(step())
+    slowest = await probe_starts(app, task)
+    await task
+    wall = time.perf_counter() - start
+    return await beat.stop(), wall, slowest
+
+
+async def draft(app: BotApp) -> int:
+    await send(app, "/listing")
+    await send(app, FORM)
+    rows = await app.bot_data.db.conn.execute_fetchall(
+        "SELECT id FROM listings WHERE status = 'draft' ORDER BY id DESC LIMIT 1"
+    )
+    return int(next(iter(rows))[0])
+
+
+async def one_size(households: int, latency: float) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = await start_bot(Path(tmp), latency)
+        try:
+            await seed(app.bot_data.db, households, to_db(FakeClock()()))
+            for n in range(PROBES):  # registered once: /start shows them the main menu
+                await send(app, "/start", FIRST_SEEKER + n)
+            beat = Heartbeat()
+            beat.start()
+            idle = await probe_starts(app, None)
+            idle_block = await beat.stop()
+            listing_id = await draft(app)
+            preview = await measured(app, lambda: press(app, f"lw:{listing_id}:en"))
+            publish = await measured(app, lambda: press(app, f"ld:{listing_id}:publish"))
+            rows = await app.bot_data.db.conn.execute_fetchall("SELECT count(*) FROM outbox")
+            queued = int(next(iter(rows))[0])
+        finally:
+            await app.shutdown()
+            await app.post_shutdown(app)
+    return {
+        "households": households,
+        "queued": queued,
+        "idle_start": idle,
+        "idle_block": idle_block,
+        "preview_block": preview[0],
+        "preview_wall": preview[1],
+        "preview_start": preview[2],
+        "publish_block": publish[0],
+        "publish_wall": publish[1],
+        "publish_start": publish[2],
+        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def report(r: dict[str, float]) -> None:
+    n, target = int(r["households"]), TARGET_MS.get(int(r["households"]), 50.0)
+    print(f"\n{n} households with active searches; the publish queued {int(r['queued'])}")
+    print(f"  idle: slowest /start {r['idle_start'] * 1000:7.1f} ms (baseline)")
+    print(f"        longest loop block {r['idle_block'] * 1000:7.1f} ms")
+    for step in ("preview", "publish"):
+        block, start = r[f"{step}_block"] * 1000, r[f"{step}_start"] / r["idle_start"]
+        print(
+            f"  {step}: longest loop block {block:7.1f} ms = {block / target:5.2f} × target "
+            f"{target:.0f} ms; wall {r[f'{step}_wall'] * 1000:7.1f} ms; slowest /start "
+            f"{r[f'{step}_start'] * 1000:7.1f} ms = {start:4.2f} × idle (target ≤ 1.5)"
+        )
+    print(f"  peak RSS {r['rss_mib']:6.1f} MiB = {r['rss_mib'] / 200:4.2f} × target 200 MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[7600, 30000])
+    parser.add_argument("--latency", type=float, default=0.08)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child's size
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(asyncio.run(one_size(args.one, args.latency))))
+        return
+    for size in args.sizes:
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--latency", str(args.latency)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        report(json.loads(child.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()
