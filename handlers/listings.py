@@ -39,9 +39,8 @@ from domain.listings import (
     read_form,
 )
 from domain.locales import SUPPORTED_LOCALES, language_name, native_name
-from domain.matching import matching_searches
+from domain.matching import Candidate, Matcher
 from domain.outbox import Topic
-from domain.searches import Search, SearchStatus
 from handlers import callback_data, listing_cards, listing_texts, text_input
 from handlers.callback_data import parsed
 from handlers.guards import actor_of, record_action, requires
@@ -57,14 +56,13 @@ def _today(context: BotContext) -> date:
     return context.now().astimezone(context.settings.tz).date()
 
 
-async def _matching_households(context: BotContext, listing: Listing) -> list[Search]:
+async def _matching_households(context: BotContext, listing: Listing) -> list[Candidate]:
+    """SQL narrows the active searches down with the rules' coarse part; the rules decide."""
     db = context.db
-    return matching_searches(
-        listing,
-        await searches.list_searches_with_status(db, (SearchStatus.ACTIVE,)),
-        context.bot_data.city,
-        await rent_limits.list_rent_limit_tables(db),
-    )
+    tables = await rent_limits.list_rent_limit_tables(db)
+    matcher = Matcher(listing, context.bot_data.city, tables)
+    candidates = await searches.match_candidates(db, matcher.prefilter())
+    return [candidate for candidate in candidates if matcher.fits(candidate)]
 
 
 # The draft ----------------------------------------------------------------------------------

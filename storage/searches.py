@@ -12,6 +12,7 @@ from typing import Any
 
 import aiosqlite
 
+from domain.matching import Candidate, Prefilter
 from domain.places import Area
 from domain.searches import (
     VISIBLE_TO_CARRIER,
@@ -78,15 +79,24 @@ async def _by_search(db: Db, sql: str, ids: str) -> dict[int, list[tuple[Any, ..
     return grouped
 
 
+def _area(anywhere: int | None, districts: Iterable[str], quarters: Iterable[str]) -> Area:
+    if anywhere:
+        return _ANYWHERE
+    return Area(_optional_bool(anywhere), frozenset(districts), frozenset(quarters))
+
+
+_ANYWHERE = Area(anywhere=True)
+
+
 def _search(
     row: aiosqlite.Row, places: list[tuple[str, str]], documents: dict[Document, bool]
 ) -> Search:
     created = from_db(row["created_at"])
     assert created is not None  # NOT NULL column
-    area = Area(
-        anywhere=_optional_bool(row["anywhere"]),
-        districts=frozenset(name for kind, name in places if kind == "district"),
-        quarters=frozenset(name for kind, name in places if kind == "quarter"),
+    area = _area(
+        row["anywhere"],
+        (name for kind, name in places if kind == "district"),
+        (name for kind, name in places if kind == "quarter"),
     )
     return Search(
         id=row["id"],
@@ -205,3 +215,59 @@ async def list_searches_with_status(db: Db, statuses: Iterable[SearchStatus]) ->
         ("," + ",".join(status.value for status in statuses) + ",",),
     )
     return await _searches(db, rows)
+
+
+# The coarse rules for SQL; the indexes of migration 014 find active searches by budget, and
+# search_places' key finds a district of a search. Places come along as one text each.
+_CANDIDATES = """
+    SELECT s.id, s.user_id, s.adults, s.children, s.anywhere, s.max_rent_cents, s.wbs,
+           s.move_in, s.step_free,
+           (SELECT group_concat(p.name, char(31)) FROM search_places p
+            WHERE p.search_id = s.id AND p.kind = 'district'),
+           (SELECT group_concat(p.name, char(31)) FROM search_places p
+            WHERE p.search_id = s.id AND p.kind = 'quarter')
+    FROM searches s
+    WHERE s.status = 'active' AND s.max_rent_cents >= :rent_cents
+      AND s.move_in <= :latest_move_in
+      AND (s.anywhere = 1 OR EXISTS (SELECT 1 FROM search_places p
+           WHERE p.search_id = s.id AND p.kind = 'district' AND p.name = :district))
+      AND s.adults || '+' || s.children IN (SELECT value FROM json_each(:households))
+      AND coalesce(s.wbs, '') IN (SELECT value FROM json_each(:wbs))
+      AND coalesce(s.step_free, -1) IN (SELECT value FROM json_each(:step_free))
+    ORDER BY s.id
+"""
+
+
+async def match_candidates(db: Db, prefilter: Prefilter) -> list[Candidate]:
+    """Active searches that may fit a flat, as plain rows: never fewer than fit it; the rules
+    of domain.matching decide on each (tests/test_match_prefilter.py keeps the two in step)."""
+    params = {
+        # Cents rounded down, so a budget of the exact rent is never left out.
+        "rent_cents": to_cents(prefilter.rent),
+        "latest_move_in": prefilter.latest_move_in.isoformat(),
+        "district": prefilter.district,
+        "households": json.dumps([f"{a}+{c}" for a, c in sorted(prefilter.households)]),
+        "wbs": json.dumps(sorted("" if w is None else w.value for w in prefilter.wbs)),
+        "step_free": json.dumps(sorted(-1 if f is None else int(f) for f in prefilter.step_free)),
+    }
+    rows = await db.conn.execute_fetchall(_CANDIDATES, params)
+    return [
+        Candidate(
+            id=search_id,
+            user_id=user_id,
+            status=SearchStatus.ACTIVE,
+            adults=adults,
+            children=children,
+            area=_area(anywhere, _names(districts), _names(quarters)),
+            max_rent=from_cents(max_rent),
+            wbs=Wbs(wbs) if wbs else None,
+            move_in=date.fromisoformat(move_in),
+            step_free=_optional_bool(step_free),
+        )
+        for (search_id, user_id, adults, children, anywhere, max_rent, wbs, move_in, step_free,
+             districts, quarters) in rows  # fmt: skip
+    ]
+
+
+def _names(joined: str | None) -> list[str]:
+    return joined.split("\x1f") if joined else []
