@@ -9,7 +9,7 @@ A heartbeat task wakes every millisecond and records the longest gap between two
 the longest time one step held the loop. While the preview and the publish run, a seeker
 sends /start every 20 ms; its slowest answer is compared with the slowest of the same
 probes when the bot is idle (the baseline of the same run). Targets (issue 19): the loop
-held ≤ 50 ms at 7,600 and ≤ 150 ms at 30,000 searches, /start within 1.5 × idle, peak RSS
+held ≤ 50 ms at 7,600 and ≤ 150 ms at 30,000 searches, /start within 1.5 x idle, peak RSS
 ≤ 200 MiB.
 """
 
@@ -36,7 +36,6 @@ from telegram import Update  # noqa: E402
 from bench.match import synthetic_searches  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.context import BotApp  # noqa: E402
-from domain.accounts import StaffRole  # noqa: E402
 from domain.searches import SearchStatus  # noqa: E402
 from storage import accounts  # noqa: E402
 from storage.db import Db, to_db  # noqa: E402
@@ -181,15 +180,13 @@ async def probe_starts(app: BotApp, running: asyncio.Future[Any] | None) -> floa
     for n in range(PROBES):
         probes.append(asyncio.create_task(one(FIRST_SEEKER + n)))
         await asyncio.sleep(PROBE_EVERY)
-        if running is None and n >= 10 or running is not None and running.done():
+        if (running is None and n >= 10) or (running is not None and running.done()):
             break
     await asyncio.gather(*probes)
     return max(latencies)
 
 
-async def measured(
-    app: BotApp, step: Callable[[], Awaitable[None]]
-) -> tuple[float, float, float]:
+async def measured(app: BotApp, step: Callable[[], Awaitable[None]]) -> tuple[float, float, float]:
     """(longest loop block, wall time, slowest /start) of `step`, all in seconds."""
     beat = Heartbeat()
     beat.start()
@@ -252,11 +249,11 @@ def report(r: dict[str, float]) -> None:
     for step in ("preview", "publish"):
         block, start = r[f"{step}_block"] * 1000, r[f"{step}_start"] / r["idle_start"]
         print(
-            f"  {step}: longest loop block {block:7.1f} ms = {block / target:5.2f} × target "
+            f"  {step}: longest loop block {block:7.1f} ms = {block / target:5.2f} x target "
             f"{target:.0f} ms; wall {r[f'{step}_wall'] * 1000:7.1f} ms; slowest /start "
-            f"{r[f'{step}_start'] * 1000:7.1f} ms = {start:4.2f} × idle (target ≤ 1.5)"
+            f"{r[f'{step}_start'] * 1000:7.1f} ms = {start:4.2f} x idle (target ≤ 1.5)"
         )
-    print(f"  peak RSS {r['rss_mib']:6.1f} MiB = {r['rss_mib'] / 200:4.2f} × target 200 MiB")
+    print(f"  peak RSS {r['rss_mib']:6.1f} MiB = {r['rss_mib'] / 200:4.2f} x target 200 MiB")
 
 
 def main() -> None:

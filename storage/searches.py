@@ -251,22 +251,34 @@ async def match_candidates(db: Db, prefilter: Prefilter) -> list[Candidate]:
         "step_free": json.dumps(sorted(-1 if f is None else int(f) for f in prefilter.step_free)),
     }
     rows = await db.conn.execute_fetchall(_CANDIDATES, params)
-    return [
-        Candidate(
-            id=search_id,
-            user_id=user_id,
-            status=SearchStatus.ACTIVE,
-            adults=adults,
-            children=children,
-            area=_area(anywhere, _names(districts), _names(quarters)),
-            max_rent=from_cents(max_rent),
-            wbs=Wbs(wbs) if wbs else None,
-            move_in=date.fromisoformat(move_in),
-            step_free=_optional_bool(step_free),
-        )
-        for (search_id, user_id, adults, children, anywhere, max_rent, wbs, move_in, step_free,
-             districts, quarters) in rows  # fmt: skip
-    ]
+    return [_candidate(*row) for row in rows]
+
+
+def _candidate(
+    search_id: int,
+    user_id: int,
+    adults: int,
+    children: int,
+    anywhere: int | None,
+    max_rent_cents: int,
+    wbs: str | None,
+    move_in: str,
+    step_free: int | None,
+    districts: str | None,
+    quarters: str | None,
+) -> Candidate:
+    return Candidate(
+        id=search_id,
+        user_id=user_id,
+        status=SearchStatus.ACTIVE,
+        adults=adults,
+        children=children,
+        area=_area(anywhere, _names(districts), _names(quarters)),
+        max_rent=from_cents(max_rent_cents),
+        wbs=Wbs(wbs) if wbs else None,
+        move_in=date.fromisoformat(move_in),
+        step_free=_optional_bool(step_free),
+    )
 
 
 def _names(joined: str | None) -> list[str]:
