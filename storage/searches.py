@@ -217,8 +217,8 @@ async def list_searches_with_status(db: Db, statuses: Iterable[SearchStatus]) ->
     return await _searches(db, rows)
 
 
-# The coarse rules for SQL; the indexes of migration 014 find active searches by budget, and
-# search_places' key finds a district of a search. Places come along as one text each.
+# The coarse rules for SQL: the searches naming the flat's district come from migration 010's
+# index, the rest are cheap comparisons per row; places come along as one text each.
 _CANDIDATES = """
     SELECT s.id, s.user_id, s.adults, s.children, s.anywhere, s.max_rent_cents, s.wbs,
            s.move_in, s.step_free,
@@ -229,13 +229,16 @@ _CANDIDATES = """
     FROM searches s
     WHERE s.status = 'active' AND s.max_rent_cents >= :rent_cents
       AND s.move_in <= :latest_move_in
-      AND (s.anywhere = 1 OR EXISTS (SELECT 1 FROM search_places p
-           WHERE p.search_id = s.id AND p.kind = 'district' AND p.name = :district))
-      AND s.adults || '+' || s.children IN (SELECT value FROM json_each(:households))
+      AND s.adults * :base + s.children IN (SELECT value FROM json_each(:households))
       AND coalesce(s.wbs, '') IN (SELECT value FROM json_each(:wbs))
       AND coalesce(s.step_free, -1) IN (SELECT value FROM json_each(:step_free))
+      AND (s.anywhere = 1 OR s.id IN (SELECT p.search_id FROM search_places p
+           WHERE p.kind = 'district' AND p.name = :district))
     ORDER BY s.id
 """
+# A household (adults, children) as one number; a larger household may share the number of
+# an allowed one, which only lets more through to the rules.
+_HOUSEHOLD_BASE = 100
 
 
 async def match_candidates(db: Db, prefilter: Prefilter) -> list[Candidate]:
@@ -246,7 +249,8 @@ async def match_candidates(db: Db, prefilter: Prefilter) -> list[Candidate]:
         "rent_cents": to_cents(prefilter.rent),
         "latest_move_in": prefilter.latest_move_in.isoformat(),
         "district": prefilter.district,
-        "households": json.dumps([f"{a}+{c}" for a, c in sorted(prefilter.households)]),
+        "base": _HOUSEHOLD_BASE,
+        "households": json.dumps(sorted(a * _HOUSEHOLD_BASE + c for a, c in prefilter.households)),
         "wbs": json.dumps(sorted("" if w is None else w.value for w in prefilter.wbs)),
         "step_free": json.dumps(sorted(-1 if f is None else int(f) for f in prefilter.step_free)),
     }
