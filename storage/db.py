@@ -21,10 +21,16 @@ class SchemaTooNew(RuntimeError):
 
 
 class Db:
-    """All writes go through `transaction()`; reads may use `conn` directly."""
+    """All writes go through `transaction()`; reads may use `conn` directly.
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    `reader` is for the few long reads (matching a flat against every search): a connection
+    of its own with its own thread, so other users' short queries do not queue behind them
+    on `conn`'s. It sees what is committed (WAL lets it read while `conn` writes).
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None):
         self.conn = conn
+        self.reader = reader or conn
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -41,6 +47,8 @@ class Db:
             await self.conn.execute("COMMIT")
 
     async def close(self) -> None:
+        if self.reader is not self.conn:
+            await self.reader.close()
         await self.conn.close()
 
 
@@ -58,10 +66,14 @@ async def open_db(path: Path) -> Db:
         ):
             await conn.execute(f"PRAGMA {pragma}")
         await migrate(conn)
+        reader = await aiosqlite.connect(path, isolation_level=None)
     except BaseException:
         await conn.close()
         raise
-    return Db(conn)
+    reader.row_factory = aiosqlite.Row
+    for pragma in ("query_only = ON", "busy_timeout = 5000"):
+        await reader.execute(f"PRAGMA {pragma}")
+    return Db(conn, reader)
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:

@@ -254,7 +254,7 @@ async def match_candidates(db: Db, prefilter: Prefilter) -> list[Candidate]:
         "wbs": json.dumps(sorted("" if w is None else w.value for w in prefilter.wbs)),
         "step_free": json.dumps(sorted(-1 if f is None else int(f) for f in prefilter.step_free)),
     }
-    rows = await db.conn.execute_fetchall(_CANDIDATES, params)
+    rows = await db.reader.execute_fetchall(_CANDIDATES, params)
     return [_candidate(*row) for row in rows]
 
 
