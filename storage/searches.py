@@ -217,15 +217,34 @@ async def list_searches_with_status(db: Db, statuses: Iterable[SearchStatus]) ->
     return await _searches(db, rows)
 
 
+# A search's districts and quarters as two texts (names joined by the unit separator).
+_PLACES = """
+    (SELECT group_concat(p.name, char(31)) FROM search_places p
+     WHERE p.search_id = s.id AND p.kind = 'district'),
+    (SELECT group_concat(p.name, char(31)) FROM search_places p
+     WHERE p.search_id = s.id AND p.kind = 'quarter')
+"""
+
+
+async def areas_by_user(db: Db, statuses: Iterable[SearchStatus]) -> dict[int, Area]:
+    """users.id → where the household looks, for every search in one of `statuses`: plain
+    rows, since an announcement to a district reads thousands of them."""
+    rows = await db.reader.execute_fetchall(
+        f"SELECT s.user_id, s.anywhere, {_PLACES} FROM searches s"  # noqa: S608 (a constant)
+        " WHERE s.status IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(status.value for status in statuses)),),
+    )
+    return {
+        user_id: _area(anywhere, _names(districts), _names(quarters))
+        for user_id, anywhere, districts, quarters in rows
+    }
+
+
 # The coarse rules for SQL: the searches naming the flat's district come from migration 010's
 # index, the rest are cheap comparisons per row; places come along as one text each.
-_CANDIDATES = """
+_CANDIDATES = f"""
     SELECT s.id, s.user_id, s.adults, s.children, s.anywhere, s.max_rent_cents, s.wbs,
-           s.move_in, s.step_free,
-           (SELECT group_concat(p.name, char(31)) FROM search_places p
-            WHERE p.search_id = s.id AND p.kind = 'district'),
-           (SELECT group_concat(p.name, char(31)) FROM search_places p
-            WHERE p.search_id = s.id AND p.kind = 'quarter')
+           s.move_in, s.step_free, {_PLACES}
     FROM searches s
     WHERE s.status = 'active' AND s.max_rent_cents >= :rent_cents
       AND s.move_in <= :latest_move_in
@@ -235,7 +254,7 @@ _CANDIDATES = """
       AND (s.anywhere = 1 OR s.id IN (SELECT p.search_id FROM search_places p
            WHERE p.kind = 'district' AND p.name = :district))
     ORDER BY s.id
-"""
+"""  # noqa: S608 (constants only)
 # A household (adults, children) as one number; a larger household may share the number of
 # an allowed one, which only lets more through to the rules.
 _HOUSEHOLD_BASE = 100
