@@ -24,7 +24,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,8 @@ from telegram import Update  # noqa: E402
 from bench.match import synthetic_searches  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.context import BotApp  # noqa: E402
-from domain.searches import SearchStatus  # noqa: E402
+from domain.places import Area  # noqa: E402
+from domain.searches import SearchStatus, Wbs  # noqa: E402
 from storage import accounts  # noqa: E402
 from storage.db import Db, to_db  # noqa: E402
 from storage.places import load_city  # noqa: E402
@@ -62,6 +65,13 @@ Stufenlos: ja
 Vermieter: Hausverwaltung Rhein, 0221 555123
 Notiz: Balkon"""
 TARGET_MS = {7600: 50.0, 30000: 150.0}
+# What a household of three needs so that the FORM's flat fits it.
+FITS = {
+    "max_rent": Decimal(900),
+    "wbs": Wbs.APPLIED,
+    "move_in": date(2027, 1, 1),
+    "step_free": False,
+}
 
 
 @dataclass
@@ -108,10 +118,13 @@ class Heartbeat:
         return self.longest, self.longest_cpu
 
 
-async def seed(db: Db, households: int, now: str) -> None:
-    """`households` seekers, each with an active search; a few statements, not 30,000."""
+async def seed(db: Db, households: int, now: str, fit_all: bool) -> None:
+    """`households` seekers, each with an active search; a few statements, not 30,000.
+    `fit_all`: every search fits the FORM's flat (the largest broadcast a flat can start)."""
     city = load_city()
     found = synthetic_searches(city, households)
+    if fit_all:
+        found = [replace(s, area=Area(True), adults=2, children=1, **FITS) for s in found]
     async with db.transaction():
         await db.conn.executemany(
             "INSERT INTO users (id, telegram_id, role, locale, consent_at, created_at,"
@@ -213,11 +226,11 @@ async def draft(app: BotApp) -> int:
     return int(next(iter(rows))[0])
 
 
-async def one_size(households: int, latency: float) -> dict[str, float]:
+async def one_size(households: int, latency: float, fit_all: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         app = await start_bot(Path(tmp), latency)
         try:
-            await seed(app.bot_data.db, households, to_db(FakeClock()()))
+            await seed(app.bot_data.db, households, to_db(FakeClock()()), fit_all)
             for n in range(PROBES):  # registered once: /start shows them the main menu
                 await send(app, "/start", FIRST_SEEKER + n)
             beat = Heartbeat()
@@ -270,14 +283,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[7600, 30000])
     parser.add_argument("--latency", type=float, default=0.08)
+    parser.add_argument("--fit-all", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child's size
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(asyncio.run(one_size(args.one, args.latency))))
+        print(json.dumps(asyncio.run(one_size(args.one, args.latency, args.fit_all))))
         return
-    for size in args.sizes:
+    # Each size with searches spread like real ones, then the smallest with every search
+    # fitting the flat: a publish that queues one message per household.
+    for size, fit_all in [*((size, False) for size in args.sizes), (min(args.sizes), True)]:
         child = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--latency", str(args.latency)],
+            [sys.executable, __file__, "--one", str(size), "--latency", str(args.latency)]
+            + (["--fit-all"] if fit_all else []),
             check=True,
             capture_output=True,
             text=True,

@@ -67,7 +67,7 @@ async def _recipients(context: BotContext, announcement: Announcement) -> list[i
     people = await announcements.list_people(db, announcement.audience.roles)
     areas: dict[int, Area] = {}
     if announcement.district is not None:
-        areas = await searches.areas_by_user(db, VISIBLE_TO_CARRIER)
+        areas = await searches.areas_by_user(db.reader, VISIBLE_TO_CARRIER)
     return recipients(announcement, people, areas)
 
 

@@ -61,8 +61,7 @@ async def _matching_households(context: BotContext, listing: Listing) -> list[Ca
     db = context.db
     tables = await rent_limits.list_rent_limit_tables(db)
     matcher = Matcher(listing, context.bot_data.city, tables)
-    candidates = await searches.match_candidates(db, matcher.prefilter())
-    return [candidate for candidate in candidates if matcher.fits(candidate)]
+    return await searches.match_candidates(db.reader, matcher.prefilter(), matcher.fits)
 
 
 # The draft ----------------------------------------------------------------------------------

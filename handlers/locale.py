@@ -20,7 +20,7 @@ async def resolve_user(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     if user is None:
         return
-    account = await accounts.get_account(context.db, user.id)
+    account = await accounts.get_account(context.db.reader, user.id)  # see Db.reader
     context.account = account
     saved = account.locale if account else None
     context.use_locale(resolve_locale(saved, user.language_code, context.settings.default_locale))

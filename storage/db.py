@@ -23,15 +23,17 @@ class SchemaTooNew(RuntimeError):
 class Db:
     """All writes go through `transaction()`; reads may use `conn` directly.
 
-    `reader` is for the few long reads (matching a flat against every search): a connection
-    of its own with its own thread, so other users' short queries do not queue behind them
-    on `conn`'s. It sees what is committed (WAL lets it read while `conn` writes).
+    `reader` is the same database on a read-only connection with its own thread, for long
+    reads (matching a flat against every search) and for the account read that starts every
+    update: they need not queue behind a large write on `conn`'s thread, so other users are
+    answered meanwhile. It sees what is committed (WAL lets it read while `conn` writes), so
+    nothing inside a transaction reads through it.
     """
 
     def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None):
         self.conn = conn
-        self.reader = reader or conn
         self._write_lock = asyncio.Lock()
+        self.reader: Db = Db(reader) if reader is not None else self
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Db]:
@@ -47,7 +49,7 @@ class Db:
             await self.conn.execute("COMMIT")
 
     async def close(self) -> None:
-        if self.reader is not self.conn:
+        if self.reader is not self:
             await self.reader.close()
         await self.conn.close()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -195,7 +196,7 @@ async def list_searches_with_status(db: Db, statuses: Iterable[SearchStatus]) ->
 async def areas_by_user(db: Db, statuses: Iterable[SearchStatus]) -> dict[int, Area]:
     """users.id → where the household looks, for every search in one of `statuses`: plain
     rows, since an announcement to a district reads thousands of them."""
-    rows = await db.reader.execute_fetchall(
+    rows = await db.conn.execute_fetchall(
         f"SELECT s.user_id, s.anywhere, {_PLACES} FROM searches s"  # noqa: S608 (a constant)
         " WHERE s.status IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(status.value for status in statuses)),),
@@ -226,9 +227,16 @@ _CANDIDATES = f"""
 _HOUSEHOLD_BASE = 100
 
 
-async def match_candidates(db: Db, prefilter: Prefilter) -> list[Candidate]:
-    """Active searches that may fit a flat, as plain rows: never fewer than fit it; the rules
-    of domain.matching decide on each (tests/test_match_prefilter.py keeps the two in step)."""
+# Rows become candidates this many at a time, other tasks running in between: a flat that
+# fits a whole city brings thousands, and a thread would fight the event loop for the GIL.
+_SLICE = 500
+
+
+async def match_candidates(
+    db: Db, prefilter: Prefilter, keep: Callable[[Candidate], bool] = bool
+) -> list[Candidate]:
+    """Active searches that may fit a flat, as plain rows, those `keep` keeps (all, or the rules of
+    domain.matching): never fewer than fit it (tests/test_match_prefilter.py)."""
     params = {
         # Cents rounded down, so a budget of the exact rent is never left out.
         "rent_cents": to_cents(prefilter.rent),
@@ -239,8 +247,12 @@ async def match_candidates(db: Db, prefilter: Prefilter) -> list[Candidate]:
         "wbs": json.dumps(sorted("" if w is None else w.value for w in prefilter.wbs)),
         "step_free": json.dumps(sorted(-1 if f is None else int(f) for f in prefilter.step_free)),
     }
-    rows = await db.reader.execute_fetchall(_CANDIDATES, params)
-    return [_candidate(*row) for row in rows]
+    rows = list(await db.conn.execute_fetchall(_CANDIDATES, params))
+    found: list[Candidate] = []
+    for start in range(0, len(rows), _SLICE):
+        found += filter(keep, (_candidate(*row) for row in rows[start : start + _SLICE]))
+        await asyncio.sleep(0)
+    return found
 
 
 def _candidate(
