@@ -8,11 +8,11 @@ bench/match.py's, and a recording Bot API that answers after `latency` (Telegram
 A heartbeat task wakes every millisecond and records the longest gap between two wakeups:
 the longest time one step held the loop, in wall time and in CPU time of the loop's thread
 (which other processes on a busy machine cannot stretch). Last, the smallest size again with
-every search fitting the flat, so the publish queues one message per household. While the preview and the publish run, a seeker
-sends /start every 20 ms; the median and slowest answers are compared with those of 20
-probes when the bot is idle (the baseline of the same run). Targets (issue 19): the loop
-held ≤ 50 ms at 7,600 and ≤ 150 ms at 30,000 searches, /start within 1.5 x idle, peak RSS
-≤ 200 MiB.
+every search fitting the flat, so the publish queues one message per household. While the
+preview and the publish run, a seeker sends /start every 20 ms; the median and slowest
+answers are compared with those of 20 probes when the bot is idle (the baseline of the same
+run). Targets (issue 19): the loop held ≤ 50 ms at 7,600 and ≤ 150 ms at 30,000 searches,
+/start within 1.5 x idle, peak RSS ≤ 200 MiB.
 """
 
 from __future__ import annotations
