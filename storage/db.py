@@ -21,11 +21,19 @@ class SchemaTooNew(RuntimeError):
 
 
 class Db:
-    """All writes go through `transaction()`; reads may use `conn` directly."""
+    """All writes go through `transaction()`; reads may use `conn` directly.
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    `reader` is the same database on a read-only connection with its own thread, for long
+    reads (matching a flat against every search) and for the account read that starts every
+    update: they need not queue behind a large write on `conn`'s thread, so other users are
+    answered meanwhile. It sees what is committed (WAL lets it read while `conn` writes), so
+    nothing inside a transaction reads through it.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None):
         self.conn = conn
         self._write_lock = asyncio.Lock()
+        self.reader: Db = Db(reader) if reader is not None else self
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Db]:
@@ -47,6 +55,8 @@ class Db:
             await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
+        if self.reader is not self:
+            await self.reader.close()
         await self.conn.close()
 
 
@@ -65,10 +75,14 @@ async def open_db(path: Path) -> Db:
         ):
             await conn.execute(f"PRAGMA {pragma}")
         await migrate(conn)
+        reader = await aiosqlite.connect(path, isolation_level=None)
     except BaseException:
         await conn.close()
         raise
-    return Db(conn)
+    reader.row_factory = aiosqlite.Row
+    for pragma in ("query_only = ON", "busy_timeout = 5000"):
+        await reader.execute(f"PRAGMA {pragma}")
+    return Db(conn, reader)
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:
