@@ -14,6 +14,7 @@ from telegram.request import BaseRequest, RequestData
 from sandbox.refusals import inline_buttons, validate
 
 BOT_ID = 4242
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # the shape of BotFather's tokens
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Auszug", "username": "auszug_test_bot"}
 
 
