@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from storage.db import SchemaTooNew, migrate, migration_files, open_db, split_statements
+from storage.db import (
+    DatabaseUnusable,
+    SchemaTooNew,
+    migrate,
+    migration_files,
+    open_db,
+    split_statements,
+)
 
 
 async def test_an_empty_database_migrates_to_the_latest_version(tmp_path: Path):
@@ -68,3 +79,106 @@ def test_statements_are_split_without_breaking_triggers():
     statements = split_statements(script)
     assert len(statements) == 2
     assert statements[1].endswith("END;")
+
+
+async def _bot_database(path: Path, *, version_offset: int = 0) -> Path:
+    """A database the bot wrote (WAL mode, every table), its version moved by the offset."""
+    await (await open_db(path)).close()
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(f"PRAGMA user_version = {len(migration_files()) + version_offset:d}")
+    return path
+
+
+def _truncated(path: Path, keep: int) -> None:
+    path.write_bytes(path.read_bytes()[:keep])
+
+
+async def _bad_file(kind: str, folder: Path) -> Path:
+    path = folder / "bot.sqlite3"
+    if kind == "newer schema":
+        return await _bot_database(path, version_offset=1)
+    if kind == "newer schema, no WAL":
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("CREATE TABLE future (x)")
+            conn.execute(f"PRAGMA user_version = {len(migration_files()) + 5:d}")
+        return path
+    if kind == "random bytes":
+        path.write_bytes(random.Random(14).randbytes(8192))
+    elif kind == "text file":
+        path.write_text("BOT_TOKEN=123\nthis is not a database\n" * 40)
+    elif kind.startswith("truncated"):
+        await _bot_database(path)
+        keep = 50 if kind == "truncated header" else path.stat().st_size // 2
+        _truncated(path, keep)
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time, every folder's time."""
+    return {
+        str(p): (b"" if p.is_dir() else p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("newer schema", SchemaTooNew),
+        ("newer schema, no WAL", SchemaTooNew),
+        ("random bytes", DatabaseUnusable),
+        ("text file", DatabaseUnusable),
+        ("truncated header", DatabaseUnusable),
+        ("truncated pages", DatabaseUnusable),
+    ],
+)
+async def test_a_file_that_is_not_our_database_is_refused_in_one_line_and_not_touched(
+    tmp_path: Path, kind: str, error: type[Exception]
+):
+    path = await _bad_file(kind, tmp_path)
+    before = _snapshot(tmp_path)
+    with pytest.raises(error) as raised:
+        await open_db(path)
+    assert "\n" not in str(raised.value) and "nothing was changed" in str(raised.value)
+    assert _snapshot(tmp_path) == before  # the same bytes and times, and no -wal/-shm left
+
+
+def _under_a_file(tmp_path: Path) -> Path:
+    (tmp_path / "notes.txt").write_text("a regular file")
+    return tmp_path / "notes.txt" / "bot.sqlite3"
+
+
+def _a_folder(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    return tmp_path / "data"
+
+
+@pytest.mark.parametrize(
+    ("place", "problem"),
+    [
+        (_under_a_file, "cannot be made"),
+        (_a_folder, "is a folder"),
+        (lambda _: Path("/proc/bot.sqlite3"), "cannot be opened for writing"),
+        (lambda _: Path("/proc/self/status"), "cannot be opened for writing"),
+    ],
+    ids=["under a regular file", "a folder", "in /proc", "a file in /proc"],
+)
+async def test_a_path_that_cannot_hold_the_database_is_refused_in_one_line(
+    tmp_path: Path, place: Callable[[Path], Path], problem: str
+):
+    if not Path("/proc/self").exists() and "proc" in str(place(tmp_path)):
+        pytest.skip("no /proc on this system")
+    path = place(tmp_path)
+    before = _snapshot(tmp_path)
+    with pytest.raises(DatabaseUnusable, match=problem) as raised:
+        await open_db(path)
+    assert "\n" not in str(raised.value) and str(raised.value).startswith("DATABASE_PATH")
+    assert _snapshot(tmp_path) == before
+
+
+async def test_an_empty_file_becomes_a_new_database(tmp_path: Path):
+    path = tmp_path / "bot.sqlite3"
+    path.touch()
+    await (await open_db(path)).close()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migration_files())
