@@ -2,35 +2,46 @@
 
 from __future__ import annotations
 
-import logging
+import asyncio
 import os
 import sys
 
+from telegram.error import TelegramError
+
 from bot.app import build_application
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, has_token
+from bot.startup import StartFailed, check_start, telegram_failure
 from sandbox.run import run_sandbox
-from storage.db import SchemaTooNew
+from storage.db import DatabaseUnusable, SchemaTooNew
 
 
 def run_bot(settings: Settings) -> None:
     """Long polling, or a webhook when WEBHOOK_URL is set."""
+    asyncio.run(check_start(settings))
     app = build_application(settings)
-    if settings.webhook_url:
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path=settings.webhook_url.rsplit("/", 1)[-1],
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-        )
-    else:
-        app.run_polling()
+    try:
+        if settings.webhook_url:
+            app.run_webhook(
+                listen="0.0.0.0",
+                port=settings.port,
+                url_path=settings.webhook_url.rsplit("/", 1)[-1],
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+            )
+        else:
+            app.run_polling()
+    # Only starting raises out of run_*: once running, handlers' errors go to on_error.
+    except TelegramError as error:  # e.g. setWebhook refused, or the network gone since
+        raise telegram_failure(error) from None
+    except OSError as error:  # the webhook's port is taken or not allowed
+        raise StartFailed(
+            f"cannot listen on PORT {settings.port} ({error.strerror}): choose a free PORT"
+        ) from None
 
 
 def main() -> int:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level="INFO")
-    # httpx logs every request URL at INFO, and the URL carries the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging()
     try:
         if has_token(os.environ):
             run_bot(Settings.from_env())
@@ -39,9 +50,12 @@ def main() -> int:
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)  # noqa: T201
         return 2
-    except SchemaTooNew as error:
+    except (SchemaTooNew, DatabaseUnusable) as error:
         print(f"database error: {error}", file=sys.stderr)  # noqa: T201
         return 3
+    except StartFailed as error:
+        print(f"start-up error: {error}", file=sys.stderr)  # noqa: T201
+        return 4
     return 0
 
 
