@@ -27,7 +27,11 @@ class OneLineFormatter(logging.Formatter):
         return f"{type(error).__name__}: {error} at {where}"
 
     def format(self, record: logging.LogRecord) -> str:
-        return super().format(record).replace("\n", " | ")
+        cached, record.exc_text = record.exc_text, None  # another handler's, multi-line
+        try:
+            return super().format(record).replace("\n", " | ")
+        finally:
+            record.exc_text = cached
 
 
 def _short(filename: str) -> str:
