@@ -9,6 +9,7 @@ import sys
 from telegram.error import TelegramError
 
 from bot.app import build_application
+from bot.health import schedule_heartbeat
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, has_token
 from bot.startup import StartFailed, check_start, telegram_failure
@@ -20,6 +21,7 @@ def run_bot(settings: Settings) -> None:
     """Long polling, or a webhook when WEBHOOK_URL is set."""
     asyncio.run(check_start(settings))
     app = build_application(settings)
+    schedule_heartbeat(app, settings.database_path)
     try:
         if settings.webhook_url:
             app.run_webhook(
