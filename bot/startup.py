@@ -11,7 +11,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.settings import Settings
-from storage.db import open_db
+from storage.db import check_db
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +32,11 @@ async def check_start(
     tries: int = START_TRIES,
     request: BaseRequest | None = None,
 ) -> None:
-    """Fails before run_polling does, in the order an operator fixes things.
+    """Fails before run_polling does, in the order an operator fixes things, writing nothing.
 
-    The database comes first: its problems need no network to show. Opening it migrates it,
-    so the run's own opening in post_init finds nothing left to do.
+    The database comes first: its problems need no network to show. post_init opens it.
     """
-    await (await open_db(settings.database_path)).close()
+    await check_db(settings.database_path)
     # Our own request: Bot.shutdown() skips closing it when initialize() failed.
     request = request or HTTPXRequest()
     bot = Bot(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -55,10 +56,7 @@ class Db:
 
 async def open_db(path: Path) -> Db:
     """Checks the file before anything may write to it (WAL mode, migrations), then opens it."""
-    if _has_content(path):
-        _check_header(path)
-        await _check_readable(path, known_version=len(migration_files()))
-    else:
+    if not await check_db(path):
         _make_folder(path)
         await asyncio.to_thread(_create, path)
     conn = await aiosqlite.connect(path, isolation_level=None)
@@ -105,6 +103,16 @@ def _cannot_open(path: Path, error: sqlite3.Error) -> DatabaseUnusable:
     )
 
 
+async def check_db(path: Path) -> bool:
+    """Refuses what cannot be our database, writing nothing; False: a new one is to be made."""
+    if not _has_content(path):
+        _check_folder(path)
+        return False
+    _check_header(path)
+    await _check_readable(path, known_version=len(migration_files()))
+    return True
+
+
 def _has_content(path: Path) -> bool:
     """An empty or missing file becomes a new database, as SQLite itself treats it."""
     if path.is_dir():
@@ -115,6 +123,17 @@ def _has_content(path: Path) -> bool:
         raise _unusable(path, f"cannot be read ({error.strerror})", "check the path") from None
 
 
+def _check_folder(path: Path) -> None:
+    """The nearest folder that exists must be a folder we may write in."""
+    existing = path.parent
+    while not existing.exists():  # also False below a regular file
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _unusable(path, f"needs the folder {existing}, which is a file", _WRITABLE)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _unusable(path, f"cannot be created in {existing} (not writable)", _WRITABLE)
+
+
 def _make_folder(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +141,7 @@ def _make_folder(path: Path) -> None:
         raise _unusable(
             path,
             f"needs the folder {path.parent}, which cannot be made ({error.strerror})",
-            "choose a path in a writable folder",
+            _WRITABLE,
         ) from None
 
 
@@ -168,6 +187,7 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro" + ("" if unfinished else "&immutable=1")
 
 
+_WRITABLE = "choose a path in a writable folder"
 _POINT_OR_RESTORE = "set DATABASE_PATH to the bot's database or restore it from a backup"
 
 

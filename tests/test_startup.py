@@ -16,9 +16,9 @@ from telegram.error import NetworkError
 
 from bot.app import build_application
 from bot.startup import FIRST_RETRY_DELAY, START_TRIES, StartFailed, check_start
-from storage.db import DatabaseUnusable, migration_files
+from storage.db import DatabaseUnusable, migration_files, open_db
 from tests.conftest import make_settings
-from tests.fakes import BOT_USER, TOKEN, InProcessRequest, RecordingRequest
+from tests.fakes import BOT_USER, TOKEN, InProcessRequest, RecordingRequest, snapshot
 
 ROOT = Path(__file__).parent.parent
 
@@ -77,6 +77,20 @@ async def test_a_token_telegram_refuses_is_one_line_without_the_token_and_not_re
         await check_start(settings, sleep=pauses, request=telegram)
     assert TOKEN not in str(raised.value) and "\n" not in str(raised.value)
     assert telegram.calls == 1 and pauses == []
+
+
+async def test_a_start_that_fails_at_telegram_writes_no_database(tmp_path: Path):
+    new = make_settings(tmp_path, database_path=tmp_path / "new" / "bot.sqlite3")
+    with pytest.raises(StartFailed):
+        await check_start(new, sleep=Pauses(), request=FlakyTelegram(code=401))
+    assert snapshot(tmp_path) == {}  # the database is made only once the bot runs
+
+    existing = make_settings(tmp_path)
+    await (await open_db(existing.database_path)).close()
+    before = snapshot(tmp_path)
+    with pytest.raises(StartFailed):
+        await check_start(existing, sleep=Pauses(), request=FlakyTelegram(code=401))
+    assert snapshot(tmp_path) == before
 
 
 async def test_the_database_is_checked_before_telegram_is_asked(tmp_path: Path):
@@ -140,9 +154,7 @@ def test_python_m_bot_says_one_line_and_exits_nonzero(tmp_path: Path, make_env, 
         "DATABASE_PATH": str(tmp_path / "unused.sqlite3"),
         **make_env(tmp_path),
     }
-    before = {
-        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file()
-    }
+    before = snapshot(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "bot"],
         env=env,
@@ -154,5 +166,4 @@ def test_python_m_bot_says_one_line_and_exits_nonzero(tmp_path: Path, make_env, 
     assert result.returncode != 0
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(first_words), result.stderr
-    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file()}
-    assert after == before
+    assert snapshot(tmp_path) == before
