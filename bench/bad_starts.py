@@ -7,6 +7,7 @@ address takes the full retry time (2 s + 4 s). Run: python bench/bad_starts.py
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -21,29 +22,48 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+BOT = {"id": 123456789, "is_bot": True, "first_name": "Auszug", "username": "auszug_bot"}
 
 Setup = Callable[[Path], dict[str, str]]
 
 
-class _Refuses(BaseHTTPRequestHandler):
+class _StubBotApi(BaseHTTPRequestHandler):
+    """Refuses every token with 401, or (`accepts`) answers getMe and says yes to the rest."""
+
+    accepts = False
+
     def do_POST(self) -> None:
-        body = b'{"ok":false,"error_code":401,"description":"Unauthorized"}'
-        self.send_response(401)
+        if not self.accepts:
+            self._answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        elif self.path.endswith("/getMe"):
+            self._answer(200, {"ok": True, "result": BOT})
+        else:
+            self._answer(200, {"ok": True, "result": True})
+
+    def _answer(self, code: int, body: dict[str, object]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(data)
 
     def log_message(self, *args: object) -> None:
         pass
 
 
+class _AcceptingBotApi(_StubBotApi):
+    accepts = True
+
+
 @contextmanager
-def refusing_bot_api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Refuses)
+def stub_bot_api(handler: type[_StubBotApi]) -> Iterator[tuple[str, int]]:
+    """Its base URL and port: a webhook on the same port finds it taken."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/bot"
+        yield f"http://127.0.0.1:{port}/bot", port
     finally:
         server.shutdown()
 
@@ -93,7 +113,7 @@ def _under_a_file(folder: Path) -> dict[str, str]:
     return {"DATABASE_PATH": str(folder / "notes" / "bot.sqlite3")}
 
 
-def cases(refusing_url: str) -> dict[str, Setup]:
+def cases(refusing_url: str, accepting_url: str, taken_port: int) -> dict[str, Setup]:
     def env(**values: str) -> Setup:
         return lambda _: values
 
@@ -112,6 +132,11 @@ def cases(refusing_url: str) -> dict[str, Setup]:
         "database random bytes": _random,
         "database a text file": _text,
         "database schema newer": _newer,
+        "WEBHOOK_URL with its PORT taken": env(
+            TELEGRAM_BASE_URL=accepting_url,
+            WEBHOOK_URL="https://bot.example.org/hook",
+            PORT=str(taken_port),
+        ),
         "ADMIN_IDS=abc": env(ADMIN_IDS="abc"),
         "TZ=Mars/Olympus": env(TZ="Mars/Olympus"),
         "DEFAULT_LOCALE=xx": env(DEFAULT_LOCALE="xx"),
@@ -150,8 +175,12 @@ def run(name: str, setup: Setup) -> bool:
 
 
 def main() -> None:
-    with refusing_bot_api() as refusing_url:
-        results = [run(name, setup) for name, setup in cases(refusing_url).items()]
+    with (
+        stub_bot_api(_StubBotApi) as (refusing_url, _),
+        stub_bot_api(_AcceptingBotApi) as (accepting_url, taken_port),
+    ):
+        all_cases = cases(refusing_url, accepting_url, taken_port)
+        results = [run(name, setup) for name, setup in all_cases.items()]
     print(f"{sum(results)} of {len(results)}: one line, exit ≠ 0, no file changed")
 
 

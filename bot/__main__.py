@@ -9,10 +9,17 @@ import sys
 from telegram.error import TelegramError
 
 from bot.app import build_application
+from bot.context import BotApp
 from bot.health import schedule_heartbeat
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, has_token
-from bot.startup import StartFailed, check_start, telegram_failure
+from bot.startup import (
+    WEBHOOK_LISTEN,
+    StartFailed,
+    check_start,
+    port_unusable,
+    telegram_failure,
+)
 from sandbox.run import run_sandbox
 from storage.db import DatabaseUnusable, SchemaTooNew
 
@@ -24,22 +31,25 @@ def run_bot(settings: Settings) -> None:
     schedule_heartbeat(app, settings.database_path)
     try:
         if settings.webhook_url:
-            app.run_webhook(
-                listen="0.0.0.0",
-                port=settings.port,
-                url_path=settings.webhook_url.rsplit("/", 1)[-1],
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-            )
+            _run_webhook(app, settings, settings.webhook_url)
         else:
             app.run_polling()
     # Only starting raises out of run_*: once running, handlers' errors go to on_error.
     except TelegramError as error:  # e.g. setWebhook refused, or the network gone since
         raise telegram_failure(error) from None
-    except OSError as error:  # the webhook's port is taken or not allowed
-        raise StartFailed(
-            f"cannot listen on PORT {settings.port} ({error.strerror}): choose a free PORT"
-        ) from None
+
+
+def _run_webhook(app: BotApp, settings: Settings, url: str) -> None:
+    try:
+        app.run_webhook(
+            listen=WEBHOOK_LISTEN,
+            port=settings.port,
+            url_path=url.rsplit("/", 1)[-1],
+            webhook_url=url,
+            secret_token=settings.webhook_secret,
+        )
+    except OSError as error:  # taken since check_start tried it
+        raise port_unusable(settings.port, error) from None
 
 
 def main() -> int:
@@ -58,6 +68,8 @@ def main() -> int:
     except StartFailed as error:
         print(f"start-up error: {error}", file=sys.stderr)  # noqa: T201
         return 4
+    except KeyboardInterrupt:  # Ctrl+C while the start-up check waits to try again
+        return 130
     return 0
 
 

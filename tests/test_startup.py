@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -99,6 +100,20 @@ async def test_the_database_is_checked_before_telegram_is_asked(tmp_path: Path):
     settings = make_settings(tmp_path, database_path=tmp_path / "data")
     with pytest.raises(DatabaseUnusable, match="is a folder"):
         await check_start(settings, sleep=Pauses(), request=telegram)
+    assert telegram.calls == 0
+
+
+async def test_a_webhook_port_that_is_taken_is_one_line_before_telegram_is_asked(
+    tmp_path: Path,
+):
+    telegram = FlakyTelegram()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = make_settings(tmp_path, webhook_url="https://bot.example.org/hook", port=port)
+        with pytest.raises(StartFailed, match=f"PORT {port}"):
+            await check_start(settings, sleep=Pauses(), request=telegram)
     assert telegram.calls == 0
 
 
