@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from datetime import UTC, datetime
@@ -130,8 +130,13 @@ def _check_folder(path: Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise _unusable(path, f"needs the folder {existing}, which is a file", _WRITABLE)
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise _unusable(path, f"cannot be created in {existing} (not writable)", _WRITABLE)
+    try:  # a nameless file where the system has them: nothing shows in the folder
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:  # read-only, not ours, or /proc (where root passes os.access)
+        raise _unusable(
+            path, f"cannot be created in {existing} ({error.strerror})", _WRITABLE
+        ) from None
 
 
 def _make_folder(path: Path) -> None:

@@ -155,7 +155,7 @@ def _a_folder(tmp_path: Path) -> Path:
         (_under_a_file, "which is a file"),
         (_a_folder, "is a folder"),
         pytest.param(
-            lambda _: Path("/proc/bot.sqlite3"), "cannot be opened for writing", marks=ON_LINUX
+            lambda _: Path("/proc/bot.sqlite3"), "cannot be created in /proc", marks=ON_LINUX
         ),
         pytest.param(lambda _: Path("/proc/self/status"), "cannot be created", marks=ON_LINUX),
     ],

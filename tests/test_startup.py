@@ -157,8 +157,13 @@ def _under_a_file(tmp_path: Path) -> dict[str, str]:
         (_under_a_file, "database error: DATABASE_PATH"),
         (_text_file, "database error: DATABASE_PATH"),
         (_newer_schema, "database error: the database is at schema version"),
+        pytest.param(
+            lambda _: {"DATABASE_PATH": "/proc/bot.sqlite3"},
+            "database error: DATABASE_PATH",
+            marks=pytest.mark.skipif(not Path("/proc/self").exists(), reason="no /proc here"),
+        ),
     ],
-    ids=["token", "folder", "under a file", "text file", "newer schema"],
+    ids=["token", "folder", "under a file", "text file", "newer schema", "in /proc"],
 )
 def test_python_m_bot_says_one_line_and_exits_nonzero(tmp_path: Path, make_env, first_words):
     """The real entry point, before any network: Telegram's address is closed anyway."""
