@@ -164,7 +164,8 @@ def _check_header(path: Path) -> None:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     size_is_valid = pages > 0 and header[24:28] == header[92:96]  # SQLite's own rule
-    if size_is_valid and path.stat().st_size < pages * page_size:
+    # A checkpoint cut short by a crash leaves the file short of its header; the -wal heals it.
+    if size_is_valid and not _wal_pending(path) and path.stat().st_size < pages * page_size:
         raise _unusable(path, "is cut short (truncated)", "restore it from a backup")
 
 
@@ -187,9 +188,14 @@ async def _check_readable(path: Path, *, known_version: int) -> None:
 
 def _read_only_uri(path: Path) -> str:
     """immutable=1 leaves no -wal or -shm behind; it ignores a -wal, so only when none is left."""
+    immutable = "" if _wal_pending(path) else "&immutable=1"
+    return f"{path.resolve().as_uri()}?mode=ro{immutable}"
+
+
+def _wal_pending(path: Path) -> bool:
+    """Writes not yet copied into the database file (after a crash, or while another runs)."""
     wal = path.with_name(path.name + "-wal")
-    unfinished = wal.exists() and wal.stat().st_size > 0
-    return f"{path.resolve().as_uri()}?mode=ro" + ("" if unfinished else "&immutable=1")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 _WRITABLE = "choose a path in a writable folder"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -178,3 +179,32 @@ async def test_an_empty_file_becomes_a_new_database(tmp_path: Path):
     await (await open_db(path)).close()
     with closing(sqlite3.connect(path)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migration_files())
+
+
+def _crashed_mid_checkpoint(live: Path, crash: Path) -> None:
+    """The state kill -9 leaves during a checkpoint: page 1 (with the new size) copied into
+    the file, later pages not yet; the -wal still holds them all."""
+    with closing(sqlite3.connect(live, isolation_level=None)) as conn:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        short = live.stat().st_size
+        conn.executemany("INSERT INTO t VALUES (?)", [("x" * 1000,)] * 200)
+        crash.mkdir()
+        shutil.copy(live.with_name(live.name + "-wal"), crash / (live.name + "-wal"))
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        (crash / live.name).write_bytes(live.read_bytes()[:short])
+
+
+async def test_a_database_left_by_a_crash_mid_checkpoint_opens_with_its_wal(tmp_path: Path):
+    live = tmp_path / "bot.sqlite3"
+    await (await open_db(live)).close()
+    with closing(sqlite3.connect(live)) as conn:
+        conn.execute("CREATE TABLE t (x TEXT)")
+        conn.commit()
+    _crashed_mid_checkpoint(live, tmp_path / "crash")
+    db = await open_db(tmp_path / "crash" / "bot.sqlite3")
+    try:
+        async with db.conn.execute("SELECT count(*) FROM t") as cur:
+            assert (await cur.fetchone())[0] == 200
+    finally:
+        await db.close()
