@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from urllib.parse import urlsplit
 
 from telegram.error import TelegramError
 
@@ -44,7 +45,7 @@ def _run_webhook(app: BotApp, settings: Settings, url: str) -> None:
         app.run_webhook(
             listen=WEBHOOK_LISTEN,
             port=settings.port,
-            url_path=url.rsplit("/", 1)[-1],
+            url_path=urlsplit(url).path.rsplit("/", 1)[-1],  # https://host alone: "/"
             webhook_url=url,
             secret_token=settings.webhook_secret,
         )
