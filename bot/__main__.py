@@ -1,4 +1,5 @@
-"""`python -m bot`: with BOT_TOKEN run the bot on Telegram, without it open the sandbox."""
+"""`python -m bot`: with BOT_TOKEN run the bot on Telegram, without it open the sandbox;
+`python -m bot backup PATH` and `python -m bot restore BACKUP`: see bot/backup.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram.error import TelegramError
 
+from bot import backup
 from bot.app import build_application
 from bot.context import BotApp
 from bot.health import schedule_heartbeat
@@ -54,6 +56,8 @@ def _run_webhook(app: BotApp, settings: Settings, url: str) -> None:
 
 
 def main() -> int:
+    if sys.argv[1:2] in (["backup"], ["restore"]):
+        return backup.main(sys.argv[1:])
     configure_logging()
     try:
         if has_token(os.environ):

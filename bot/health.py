@@ -16,12 +16,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.settings import database_path  # domain's rules only: no telegram, no database
+
 if TYPE_CHECKING:  # the health check itself imports nothing of the bot: it runs every minute
     from bot.context import BotApp, BotContext
 
 HEARTBEAT_EVERY = timedelta(minutes=1)
 STALE_AFTER = 3 * HEARTBEAT_EVERY  # two beats missed: not a slow minute, a stuck bot
-DEFAULT_DATABASE_PATH = "data/bot.sqlite3"
 
 
 def heartbeat_file(database_path: Path) -> Path:
@@ -48,7 +49,7 @@ def schedule_heartbeat(app: BotApp, database_path: Path) -> None:
 
 def check(env: Mapping[str, str], now: float) -> str | None:
     """None when healthy, else one line saying why not."""
-    path = heartbeat_file(Path(env.get("DATABASE_PATH", DEFAULT_DATABASE_PATH)))
+    path = heartbeat_file(database_path(env))
     try:
         age = now - path.stat().st_mtime
     except OSError:
