@@ -139,4 +139,8 @@ async def _post_stop(app: BotApp) -> None:
 
 
 async def _post_shutdown(app: BotApp) -> None:
-    await app.bot_data.db.close()
+    # After a failed start post_init may have stopped half-way, and post_stop never ran.
+    if hasattr(app.bot_data, "sender"):
+        await app.bot_data.sender.stop()  # nothing to do when post_stop stopped it
+    if hasattr(app.bot_data, "db"):
+        await app.bot_data.db.close()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.locales import SUPPORTED_LOCALES
@@ -20,6 +22,9 @@ MAX_QUESTION_ALERT_HOURS = 24 * 30
 MAX_RETENTION_DAYS = 100 * 365
 MIN_ERASURE_KEY_LENGTH = 32
 DEFAULT_DATABASE_PATH = "data/bot.sqlite3"
+WEBHOOK_PORTS = (443, 80, 88, 8443)  # the only ports Telegram sends webhooks to
+# BotFather's tokens: the bot's numeric id, a colon, then 35 letters, digits, - or _.
+_TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,80}")
 
 
 class SettingsError(ValueError):
@@ -56,13 +61,13 @@ class Settings:
         if not has_token(env):
             raise SettingsError("BOT_TOKEN is not set: create a bot with @BotFather and export it")
         return cls(
-            bot_token=env["BOT_TOKEN"].strip(),
+            bot_token=_token(env["BOT_TOKEN"]),
             telegram_base_url=_base_url(env.get("TELEGRAM_BASE_URL", TELEGRAM_BASE_URL)),
             database_path=database_path(env),
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
             tz=_zone(env.get("TZ", "Europe/Berlin")),
             default_locale=_locale(env.get("DEFAULT_LOCALE", "de")),
-            webhook_url=env.get("WEBHOOK_URL") or None,
+            webhook_url=_webhook_url(env.get("WEBHOOK_URL", "")),
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             port=parse_port(env.get("PORT", "8443"), "PORT"),
             quiet_hours=_quiet_hours(env.get("QUIET_HOURS", "21:00-08:00")),
@@ -79,6 +84,39 @@ def database_path(env: Mapping[str, str] = os.environ) -> Path:
 def has_token(env: Mapping[str, str] = os.environ) -> bool:
     """Without a token `python -m bot` opens the sandbox instead of talking to Telegram."""
     return bool(env.get("BOT_TOKEN", "").strip())
+
+
+def _token(value: str) -> str:
+    value = value.strip()
+    if not _TOKEN_SHAPE.fullmatch(value):  # never echo it: a token is a secret
+        raise SettingsError(
+            "BOT_TOKEN does not look like a bot token (digits, a colon, then about 35 letters, "
+            "digits, - or _): copy it again from @BotFather"
+        )
+    return value
+
+
+def _webhook_url(value: str) -> str | None:
+    """Telegram delivers webhooks only to a public https:// address."""
+    value = value.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:  # e.g. https://host:abc/
+        port = -1
+    if parts.scheme != "https" or not parts.hostname or " " in value:
+        raise SettingsError(
+            "WEBHOOK_URL must be a public https:// address such as https://bot.example.org/hook, "
+            f"got {value!r}: fix it, or unset it for long polling"
+        )
+    if port is not None and port not in WEBHOOK_PORTS:
+        raise SettingsError(
+            f"WEBHOOK_URL may use only port {', '.join(map(str, WEBHOOK_PORTS))} "
+            f"(Telegram's rule), got {value!r}"
+        )
+    return value
 
 
 def _base_url(value: str) -> str:

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple, Protocol, TypeVar
 
 from domain.listings import Listing
-from domain.places import City
+from domain.places import Area, City
 from domain.rent_limits import RentLimit, RentLimitTable, table_on
-from domain.searches import Search, SearchStatus, Wbs
+from domain.searches import SearchStatus, Wbs
 
 PERSONS_PER_ROOM = 2
 MIN_M2_PER_ADULT = Decimal(9)
@@ -58,6 +60,59 @@ class Mismatch(StrEnum):
     MOVE_IN = "move_in"
 
 
+class Needs(Protocol):
+    """What matching reads of a search: a whole `Search`, or a `Candidate` row."""
+
+    @property
+    def status(self) -> SearchStatus: ...
+    @property
+    def adults(self) -> int | None: ...
+    @property
+    def children(self) -> int | None: ...
+    @property
+    def area(self) -> Area: ...
+    @property
+    def max_rent(self) -> Decimal | None: ...
+    @property
+    def wbs(self) -> Wbs | None: ...
+    @property
+    def move_in(self) -> date | None: ...
+    @property
+    def step_free(self) -> bool | None: ...
+
+
+class Candidate(NamedTuple):
+    """A search as matching reads it: the values of one database row, nothing more, so that
+    thousands of them cost little to build (bench/publish.py)."""
+
+    id: int
+    user_id: int
+    status: SearchStatus
+    adults: int | None
+    children: int | None
+    area: Area
+    max_rent: Decimal | None
+    wbs: Wbs | None
+    move_in: date | None
+    step_free: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prefilter:
+    """What a database checks before the rules run, worked out by the rules themselves.
+
+    Never stricter than the rules: every search that fits the flat passes it. Some that pass
+    still fail a rule (a district narrowed to other quarters), so the rules run on them.
+    """
+
+    district: str  # the search covers the whole city or names this district
+    households: frozenset[tuple[int, int]]  # (adults, children) rooms, space and KdU allow
+    rent: Decimal  # the budget is at least this
+    wbs: frozenset[Wbs | None]
+    step_free: frozenset[bool | None]
+    latest_move_in: date
+
+
 def min_rooms(persons: int) -> int:
     return -(-persons // PERSONS_PER_ROOM)
 
@@ -68,7 +123,8 @@ def min_area(adults: int, children: int) -> Decimal:
 
 class Matcher:
     """One listing against many searches: what depends only on the listing is worked out
-    once, so each search costs a few comparisons (bench/match.py)."""
+    once, so each search costs a few comparisons (bench/match.py). Each rule is a predicate
+    of its own, in the order of the module docstring."""
 
     def __init__(self, listing: Listing, city: City, tables: Sequence[RentLimitTable]) -> None:
         quarter = next((q for q in city.quarters if q.name == listing.quarter), None)
@@ -99,8 +155,7 @@ class Matcher:
             self._limits[persons] = self.table.limit_for(persons) if self.table else None
         return self._limits[persons]
 
-    def _in_area(self, search: Search) -> bool:
-        area = search.area
+    def in_place(self, area: Area) -> bool:
         if area.anywhere is not False:
             return area.anywhere is True
         if self.district not in area.districts:
@@ -108,41 +163,97 @@ class Matcher:
         # Quarters chosen in this district narrow it; quarters of other districts do not.
         return self.quarter in area.quarters or not (area.quarters & self.district_quarters)
 
-    def mismatch(self, search: Search) -> Mismatch | None:
+    def enough_rooms(self, persons: int) -> bool:
+        return self.rooms >= min_rooms(persons)
+
+    def big_enough(self, adults: int, children: int) -> bool:
+        return self.area >= min_area(adults, children)
+
+    def not_too_large(self, persons: int) -> bool:
+        limit = self._limit(persons)
+        return limit is None or self.area <= limit.area_m2
+
+    def within_budget(self, max_rent: Decimal) -> bool:
+        return self.rent <= max_rent
+
+    def within_rent_limit(self, persons: int) -> bool:
+        limit = self._limit(persons)
+        return limit is None or self.rent <= limit.rent
+
+    def wbs_ok(self, wbs: Wbs | None) -> bool:
+        return not self.wbs_required or wbs is Wbs.HAS
+
+    def steps_ok(self, step_free: bool | None) -> bool:
+        return not step_free or self.step_free
+
+    def move_in_ok(self, move_in: date | None) -> bool:
+        return move_in is not None and move_in <= self.latest_move_in
+
+    def household_fits(self, adults: int, children: int) -> Mismatch | None:
+        """The first of the rules on the household's size it fails (rooms, space, KdU)."""
+        persons = adults + children
+        if not self.enough_rooms(persons):
+            return Mismatch.ROOMS
+        if not self.big_enough(adults, children):
+            return Mismatch.TOO_SMALL
+        if not self.not_too_large(persons):
+            return Mismatch.TOO_LARGE
+        return None
+
+    def mismatch(self, search: Needs) -> Mismatch | None:
         """The first rule the search fails, or None when the flat fits it."""
         if search.status is not SearchStatus.ACTIVE:
             return Mismatch.NOT_ACTIVE
         adults, children = search.adults, search.children
         if adults is None or children is None or search.max_rent is None:
             return Mismatch.INCOMPLETE
-        if not self._in_area(search):
+        if not self.in_place(search.area):
             return Mismatch.PLACE
-        persons = adults + children
-        if self.rooms < min_rooms(persons):
-            return Mismatch.ROOMS
-        if self.area < min_area(adults, children):
-            return Mismatch.TOO_SMALL
-        limit = self._limit(persons)
-        if limit is not None and self.area > limit.area_m2:
-            return Mismatch.TOO_LARGE
-        if self.rent > search.max_rent:
+        size = self.household_fits(adults, children)
+        if size is not None:
+            return size
+        if not self.within_budget(search.max_rent):
             return Mismatch.BUDGET
-        if limit is not None and self.rent > limit.rent:
+        if not self.within_rent_limit(adults + children):
             return Mismatch.RENT_LIMIT
-        if self.wbs_required and search.wbs is not Wbs.HAS:
+        if not self.wbs_ok(search.wbs):
             return Mismatch.WBS
-        if search.step_free and not self.step_free:
+        if not self.steps_ok(search.step_free):
             return Mismatch.STEPS
-        if search.move_in is None or search.move_in > self.latest_move_in:
+        if not self.move_in_ok(search.move_in):
             return Mismatch.MOVE_IN
         return None
 
-    def fits(self, search: Search) -> bool:
+    def fits(self, search: Needs) -> bool:
         return self.mismatch(search) is None
+
+    def prefilter(self) -> Prefilter:
+        """The coarse part of the rules as values a query can test, from the rules above."""
+        # Any household larger than this fails enough_rooms, so larger ones need no asking.
+        largest = PERSONS_PER_ROOM * (int(self.rooms) + 1)
+        households = frozenset(
+            (adults, children)
+            for adults in range(largest + 1)
+            for children in range(largest + 1 - adults)
+            if adults + children > 0  # the rules know no household of nobody
+            and self.household_fits(adults, children) is None
+            and self.within_rent_limit(adults + children)
+        )
+        return Prefilter(
+            district=self.district,
+            households=households,
+            rent=self.rent,
+            wbs=frozenset(w for w in (*Wbs, None) if self.wbs_ok(w)),
+            step_free=frozenset(s for s in (True, False, None) if self.steps_ok(s)),
+            latest_move_in=self.latest_move_in,
+        )
+
+
+N = TypeVar("N", bound=Needs)
 
 
 def exclusions(
-    listing: Listing, searches: Iterable[Search], city: City, tables: Sequence[RentLimitTable]
+    listing: Listing, searches: Iterable[Needs], city: City, tables: Sequence[RentLimitTable]
 ) -> Counter[Mismatch]:
     """Why the flat does not fit the searches it does not fit: each search counts once,
     under the first rule it fails, so staff see which detail to correct or widen."""
@@ -151,7 +262,7 @@ def exclusions(
 
 
 def matching_searches(
-    listing: Listing, searches: Iterable[Search], city: City, tables: Sequence[RentLimitTable]
-) -> list[Search]:
+    listing: Listing, searches: Iterable[N], city: City, tables: Sequence[RentLimitTable]
+) -> list[N]:
     matcher = Matcher(listing, city, tables)
     return [search for search in searches if matcher.mismatch(search) is None]

@@ -68,10 +68,7 @@ async def _recipients(context: BotContext, announcement: Announcement) -> list[i
     people = await announcements.list_people(db, announcement.audience.roles)
     areas: dict[int, Area] = {}
     if announcement.district is not None:
-        areas = {
-            s.user_id: s.area
-            for s in await searches.list_searches_with_status(db, VISIBLE_TO_CARRIER)
-        }
+        areas = await searches.areas_by_user(db.reader, VISIBLE_TO_CARRIER)
     return recipients(announcement, people, areas)
 
 

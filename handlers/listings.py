@@ -40,9 +40,8 @@ from domain.listings import (
     read_form,
 )
 from domain.locales import SUPPORTED_LOCALES, language_name, native_name
-from domain.matching import MOVE_IN_WAIT, Mismatch, exclusions, matching_searches
+from domain.matching import MOVE_IN_WAIT, Candidate, Matcher, Mismatch, exclusions
 from domain.outbox import Topic
-from domain.searches import Search, SearchStatus
 from handlers import callback_data, listing_cards, listing_texts, text_input
 from handlers.callback_data import parsed
 from handlers.guards import actor_of, record_action, requires
@@ -58,19 +57,17 @@ def _today(context: BotContext) -> date:
     return context.now().astimezone(context.settings.tz).date()
 
 
-async def _matching_households(context: BotContext, listing: Listing) -> list[Search]:
+async def _matching_households(context: BotContext, listing: Listing) -> list[Candidate]:
+    """SQL narrows the active searches down with the rules' coarse part; the rules decide."""
     db = context.db
-    return matching_searches(
-        listing,
-        await searches.list_searches_with_status(db, (SearchStatus.ACTIVE,)),
-        context.bot_data.city,
-        await rent_limits.list_rent_limit_tables(db),
-    )
+    tables = await rent_limits.list_rent_limit_tables(db)
+    matcher = Matcher(listing, context.bot_data.city, tables)
+    return await searches.match_candidates(db.reader, matcher.prefilter(), matcher.fits)
 
 
 async def _exclusions(context: BotContext, listing: Listing) -> Counter[Mismatch]:
     """Why the active searches the flat does not fit are excluded (domain.matching)."""
-    active = await searches.list_searches_with_status(context.db, (SearchStatus.ACTIVE,))
+    active = await searches.active_candidates(context.db.reader)
     tables = await rent_limits.list_rent_limit_tables(context.db)
     return exclusions(listing, active, context.bot_data.city, tables)
 

@@ -23,7 +23,7 @@ async def resolve_user(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     if user is None:
         return
-    account = await accounts.get_account(context.db, user.id)
+    account = await accounts.get_account(context.db.reader, user.id)  # see Db.reader
     wrote_to_us = update.message is not None or update.callback_query is not None
     if account is not None and wrote_to_us:
         account = await _keep_profile(context, account, user.first_name, user.language_code)

@@ -90,17 +90,6 @@ async def _add_event(
     )
 
 
-async def list_cases_for_carrier(db: Db, carrier_id: int) -> list[Case]:
-    """The cases the carrier follows and may see (consent still given), oldest first."""
-    rows = await db.conn.execute_fetchall(
-        _COLUMNS
-        + " JOIN carrier_consents c ON c.user_id = k.user_id AND c.carrier_id = k.carrier_id"
-        " WHERE k.carrier_id = ? ORDER BY k.opened_at, k.user_id",
-        (carrier_id,),
-    )
-    return [_case(row) for row in rows]
-
-
 async def status_counts(db: Db, carrier_id: int) -> dict[CaseStatus, int]:
     """How many of the carrier's visible cases are in each status."""
     rows = await db.conn.execute_fetchall(
@@ -112,17 +101,48 @@ async def status_counts(db: Db, carrier_id: int) -> dict[CaseStatus, int]:
     return {CaseStatus(row[0]): int(row[1]) for row in rows}
 
 
+# users.id and the last time each of the carrier's cases reached :status by a change.
+_REACHED = """
+    SELECT e.user_id, max(e.at) AS at FROM case_events e
+    WHERE e.carrier_id = :carrier AND e.to_status = :status AND e.from_status IS NOT NULL
+    GROUP BY e.user_id
+"""
+_VISIBLE = """
+    JOIN carrier_consents c ON c.user_id = k.user_id AND c.carrier_id = k.carrier_id
+"""
+
+
 async def status_reached(db: Db, carrier_id: int, status: CaseStatus) -> dict[int, datetime]:
     """users.id → the last time each of the carrier's visible cases reached `status`."""
     rows = await db.conn.execute_fetchall(
-        "SELECT e.user_id, max(e.at) FROM case_events e"
-        " JOIN cases k ON k.user_id = e.user_id AND k.carrier_id = e.carrier_id"
-        " JOIN carrier_consents c ON c.user_id = k.user_id AND c.carrier_id = k.carrier_id"
-        " WHERE e.carrier_id = ? AND e.to_status = ? AND e.from_status IS NOT NULL"
-        " GROUP BY e.user_id",
-        (carrier_id, status.value),
+        _STATUS_REACHED, {"carrier": carrier_id, "status": status.value}
     )
     return {row[0]: datetime.fromisoformat(row[1]) for row in rows}
+
+
+_STATUS_REACHED = (
+    f"SELECT r.user_id, r.at FROM ({_REACHED}) r"  # noqa: S608 (constants only)
+    f" JOIN cases k ON k.user_id = r.user_id AND k.carrier_id = :carrier {_VISIBLE}"
+)
+_EXPORT = (
+    "SELECT u.case_number, k.status, k.opened_at, k.status_since, r.at"  # noqa: S608
+    f" FROM cases k JOIN users u ON u.id = k.user_id {_VISIBLE}"
+    f" LEFT JOIN ({_REACHED}) r ON r.user_id = k.user_id"
+    " WHERE k.carrier_id = :carrier ORDER BY k.opened_at, k.user_id"
+)
+
+
+# (case number, status, opened_at, status_since, when it reached the status asked for or
+# None), as stored: an export of thousands of cases is turned into text off the event loop.
+ExportRow = tuple[str | None, str, str, str, str | None]
+
+
+async def export_rows(db: Db, carrier_id: int, reached: CaseStatus) -> list[ExportRow]:
+    """The cases the carrier follows and may see, oldest first, as plain rows."""
+    rows = await db.conn.execute_fetchall(
+        _EXPORT, {"carrier": carrier_id, "status": reached.value}
+    )
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
 
 async def carrier_staff(db: Db, carrier_id: int) -> list[int]:

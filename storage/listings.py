@@ -190,10 +190,12 @@ async def list_interesting(db: Db, user_id: int, offset: int, limit: int) -> lis
 
 
 async def add_recipients(db: Db, listing_id: int, user_ids: Iterable[int]) -> None:
-    await db.conn.executemany(
-        "INSERT INTO listing_recipients (listing_id, user_id) VALUES (?, ?)"
+    """One statement for thousands of households: no Python per recipient."""
+    await db.conn.execute(
+        "INSERT INTO listing_recipients (listing_id, user_id)"
+        " SELECT ?, value FROM json_each(?) WHERE true"
         " ON CONFLICT (listing_id, user_id) DO NOTHING",
-        [(listing_id, user_id) for user_id in user_ids],
+        (listing_id, json.dumps(list(user_ids))),
     )
 
 

@@ -49,10 +49,22 @@ from storage.db import Db, to_db
 # the shared connection cannot run between a query's first and last row.
 
 # Inserts one row per recipient that still exists; a live row with the same key stays as it is.
-_ENQUEUE = """
+_COLUMNS = """
     INSERT INTO outbox (user_id, kind, params, topic, priority, due_at, dedupe_key, ref,
                         broadcast_id, created_at)
+"""
+_ENQUEUE_ONE = """
     SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM users WHERE id = ?
+"""
+# A broadcast's rows in one statement: no Python per recipient, however many there are.
+_ENQUEUE_MANY = """
+    SELECT u.id, :kind, :params, :topic, :priority, :due_at, :key || ':' || u.id, :key,
+           :broadcast_id, :now
+    FROM json_each(:recipients) r JOIN users u ON u.id = r.value
+    WHERE true  -- SQLite needs it before ON CONFLICT after a join
+    ORDER BY r.key
+"""
+_UPSERT = """
     ON CONFLICT (dedupe_key) DO UPDATE SET
         kind = excluded.kind, params = excluded.params, topic = excluded.topic,
         priority = excluded.priority, due_at = excluded.due_at, ref = excluded.ref,
@@ -112,7 +124,7 @@ async def enqueue_message(
         now=now,
         user_id=user_id,
     )
-    async with db.conn.execute(_ENQUEUE, values) as cur:
+    async with db.conn.execute(_COLUMNS + _ENQUEUE_ONE + _UPSERT, values) as cur:
         return cur.rowcount > 0
 
 
@@ -138,21 +150,18 @@ async def enqueue_broadcast(
         "SELECT id FROM broadcasts WHERE dedupe_key = ?", (dedupe_key,)
     )
     broadcast_id = int(row[0])
-    rows = (
-        _row_values(
-            kind=kind,
-            params=params,
-            topic=topic,
-            due_at=due_at,
-            dedupe_key=f"{dedupe_key}:{user_id}",
-            ref=dedupe_key,
-            broadcast_id=broadcast_id,
-            now=now,
-            user_id=user_id,
-        )
-        for user_id in recipients
-    )
-    async with db.conn.executemany(_ENQUEUE, rows) as cur:
+    values = {
+        "kind": kind,
+        "params": json.dumps(params, sort_keys=True),
+        "topic": topic.value,
+        "priority": topic.priority,
+        "due_at": to_db(due_at),
+        "key": dedupe_key,
+        "broadcast_id": broadcast_id,
+        "now": to_db(now),
+        "recipients": json.dumps(list(recipients)),
+    }
+    async with db.conn.execute(_COLUMNS + _ENQUEUE_MANY + _UPSERT, values) as cur:
         added = max(cur.rowcount, 0)
     if added:
         # Rows cancelled before and queued again: show progress again.

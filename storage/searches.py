@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
 
 import aiosqlite
 
+from domain.matching import Candidate, Prefilter
 from domain.places import Area
 from domain.searches import (
     VISIBLE_TO_CARRIER,
@@ -23,12 +24,22 @@ from domain.searches import (
 )
 from storage.db import Db, from_db, to_db
 
-_COLUMNS = """
+# A search's districts and quarters as two texts (names joined by the unit separator).
+_PLACES = """
+    (SELECT group_concat(p.name, char(31)) FROM search_places p
+     WHERE p.search_id = s.id AND p.kind = 'district'),
+    (SELECT group_concat(p.name, char(31)) FROM search_places p
+     WHERE p.search_id = s.id AND p.kind = 'quarter')
+"""
+# One row a search, its places and documents included: thousands of searches are one query.
+_COLUMNS = f"""
     SELECT s.id, s.user_id, s.status, s.adults, s.children, s.anywhere, s.max_rent_cents,
            s.wbs, s.move_in, s.step_free, s.carrier, s.step, s.asking, s.created_at,
-           s.confirmed_at
+           s.confirmed_at, {_PLACES},
+           (SELECT group_concat(d.document || '=' || d.held) FROM search_documents d
+            WHERE d.search_id = s.id)
     FROM searches s
-"""
+"""  # noqa: S608 (constants only)
 
 
 def to_cents(amount: Decimal) -> int:
@@ -43,86 +54,61 @@ def _optional_bool(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-async def _searches(db: Db, rows: Iterable[aiosqlite.Row]) -> list[Search]:
-    """Builds searches from their rows with two more queries in all, however many rows."""
-    rows = list(rows)
-    ids = json.dumps([row["id"] for row in rows])
-    places = await _by_search(
-        db,
-        "SELECT search_id, kind, name FROM search_places"
-        " WHERE search_id IN (SELECT value FROM json_each(?))",
-        ids,
-    )
-    documents = await _by_search(
-        db,
-        "SELECT search_id, document, held FROM search_documents"
-        " WHERE search_id IN (SELECT value FROM json_each(?))",
-        ids,
-    )
-    return [
-        _search(
-            row,
-            [(kind, name) for kind, name in places[row["id"]]],
-            {Document(document): bool(held) for document, held in documents[row["id"]]},
-        )
-        for row in rows
-    ]
+@lru_cache(maxsize=4096)
+def _area(anywhere: int | None, districts: str | None, quarters: str | None) -> Area:
+    """Households choose among few places, so most areas are built once and shared."""
+    if anywhere:
+        return Area(anywhere=True)
+    return Area(_optional_bool(anywhere), _names(districts), _names(quarters))
 
 
-async def _by_search(db: Db, sql: str, ids: str) -> dict[int, list[tuple[Any, ...]]]:
-    """The rows of a child table grouped by search id, without the id."""
-    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    async with db.conn.execute(sql, (ids,)) as cur:
-        for search_id, *values in await cur.fetchall():
-            grouped[search_id].append(tuple(values))
-    return grouped
+def _names(joined: str | None) -> frozenset[str]:
+    return frozenset(joined.split("\x1f")) if joined else frozenset()
 
 
-def _search(
-    row: aiosqlite.Row, places: list[tuple[str, str]], documents: dict[Document, bool]
-) -> Search:
-    created = from_db(row["created_at"])
-    assert created is not None  # NOT NULL column
-    area = Area(
-        anywhere=_optional_bool(row["anywhere"]),
-        districts=frozenset(name for kind, name in places if kind == "district"),
-        quarters=frozenset(name for kind, name in places if kind == "quarter"),
-    )
+@lru_cache(maxsize=256)
+def _documents(joined: str | None) -> Mapping[Document, bool]:
+    """`residence=1,schufa=0`: few combinations, each built once and shared (read-only)."""
+    pairs = (item.split("=") for item in joined.split(",")) if joined else ()
+    return MappingProxyType({Document(name): held == "1" for name, held in pairs})
+
+
+def _search(row: aiosqlite.Row) -> Search:
+    (search_id, user_id, status, adults, children, anywhere, max_rent, wbs, move_in,
+     step_free, carrier, step, asking, created_at, confirmed_at, districts, quarters,
+     documents) = row  # fmt: skip
     return Search(
-        id=row["id"],
-        user_id=row["user_id"],
-        status=SearchStatus(row["status"]),
-        created_at=created,
-        adults=row["adults"],
-        children=row["children"],
-        area=area,
-        max_rent=None if row["max_rent_cents"] is None else from_cents(row["max_rent_cents"]),
-        wbs=None if row["wbs"] is None else Wbs(row["wbs"]),
-        move_in=None if row["move_in"] is None else date.fromisoformat(row["move_in"]),
-        step_free=_optional_bool(row["step_free"]),
-        carrier=row["carrier"],
-        documents=MappingProxyType(documents),
-        confirmed_at=from_db(row["confirmed_at"]),
-        step=Step(row["step"]),
-        asking=bool(row["asking"]),
+        id=search_id,
+        user_id=user_id,
+        status=SearchStatus(status),
+        created_at=datetime.fromisoformat(created_at),
+        adults=adults,
+        children=children,
+        area=_area(anywhere, districts, quarters),
+        max_rent=None if max_rent is None else from_cents(max_rent),
+        wbs=None if wbs is None else Wbs(wbs),
+        move_in=None if move_in is None else date.fromisoformat(move_in),
+        step_free=_optional_bool(step_free),
+        carrier=carrier,
+        documents=_documents(documents),
+        confirmed_at=from_db(confirmed_at),
+        step=Step(step),
+        asking=bool(asking),
     )
 
 
-async def _one(db: Db, row: aiosqlite.Row | None) -> Search | None:
-    return (await _searches(db, [row]))[0] if row else None
+async def _one(db: Db, sql: str, *params: object) -> Search | None:
+    rows = await db.conn.execute_fetchall(_COLUMNS + sql, params)
+    return _search(next(iter(rows))) if rows else None
 
 
 async def get_search(db: Db, search_id: int) -> Search | None:
-    async with db.conn.execute(_COLUMNS + " WHERE s.id = ?", (search_id,)) as cur:
-        row = await cur.fetchone()
-    return await _one(db, row)
+    return await _one(db, " WHERE s.id = ?", search_id)
 
 
 async def find_search(db: Db, user_id: int) -> Search | None:
     """The search of a household's contact person (users.id), if they started one."""
-    async with db.conn.execute(_COLUMNS + " WHERE s.user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
-    return await _one(db, row)
+    return await _one(db, " WHERE s.user_id = ?", user_id)
 
 
 async def asking_since(db: Db, user_id: int) -> datetime | None:
@@ -195,13 +181,109 @@ async def list_searches_for_carrier(db: Db, carrier_id: int) -> list[Search]:
         (carrier_id, *(status.value for status in VISIBLE_TO_CARRIER)),
     ) as cur:
         rows = await cur.fetchall()
-    return await _searches(db, rows)
+    return [_search(row) for row in rows]
 
 
-async def list_searches_with_status(db: Db, statuses: Iterable[SearchStatus]) -> list[Search]:
-    """Every search in one of `statuses`, e.g. the active ones a listing is matched against."""
+async def areas_by_user(db: Db, statuses: Iterable[SearchStatus]) -> dict[int, Area]:
+    """users.id → where the household looks, for every search in one of `statuses`: plain
+    rows, since an announcement to a district reads thousands of them."""
     rows = await db.conn.execute_fetchall(
-        _COLUMNS + " WHERE instr(?, ',' || s.status || ',') > 0 ORDER BY s.id",
-        ("," + ",".join(status.value for status in statuses) + ",",),
+        f"SELECT s.user_id, s.anywhere, {_PLACES} FROM searches s"  # noqa: S608 (a constant)
+        " WHERE s.status IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(status.value for status in statuses)),),
     )
-    return await _searches(db, rows)
+    return {
+        user_id: _area(anywhere, districts, quarters)
+        for user_id, anywhere, districts, quarters in rows
+    }
+
+
+# The coarse rules for SQL: the searches naming the flat's district come from migration 010's
+# index, the rest are cheap comparisons per row; places come along as one text each.
+_CANDIDATES = f"""
+    SELECT s.id, s.user_id, s.adults, s.children, s.anywhere, s.max_rent_cents, s.wbs,
+           s.move_in, s.step_free, {_PLACES}
+    FROM searches s
+    WHERE s.status = 'active' AND s.max_rent_cents >= :rent_cents
+      AND s.move_in <= :latest_move_in
+      AND s.adults * :base + s.children IN (SELECT value FROM json_each(:households))
+      AND coalesce(s.wbs, '') IN (SELECT value FROM json_each(:wbs))
+      AND coalesce(s.step_free, -1) IN (SELECT value FROM json_each(:step_free))
+      AND (s.anywhere = 1 OR s.id IN (SELECT p.search_id FROM search_places p
+           WHERE p.kind = 'district' AND p.name = :district))
+    ORDER BY s.id
+"""  # noqa: S608 (constants only)
+_ACTIVE = f"""
+    SELECT s.id, s.user_id, s.adults, s.children, s.anywhere, s.max_rent_cents, s.wbs,
+           s.move_in, s.step_free, {_PLACES}
+    FROM searches s WHERE s.status = 'active' ORDER BY s.id
+"""  # noqa: S608 (constants only)
+# A household (adults, children) as one number; a larger household may share the number of
+# an allowed one, which only lets more through to the rules.
+_HOUSEHOLD_BASE = 100
+
+
+# Rows become candidates this many at a time, other tasks running in between: a flat that
+# fits a whole city brings thousands, and a thread would fight the event loop for the GIL.
+_SLICE = 500
+
+
+async def match_candidates(
+    db: Db, prefilter: Prefilter, keep: Callable[[Candidate], bool] = bool
+) -> list[Candidate]:
+    """Active searches that may fit a flat, as plain rows, those `keep` keeps (all, or the rules of
+    domain.matching): never fewer than fit it (tests/test_match_prefilter.py)."""
+    params = {
+        # Cents rounded down, so a budget of the exact rent is never left out.
+        "rent_cents": to_cents(prefilter.rent),
+        "latest_move_in": prefilter.latest_move_in.isoformat(),
+        "district": prefilter.district,
+        "base": _HOUSEHOLD_BASE,
+        "households": json.dumps(sorted(a * _HOUSEHOLD_BASE + c for a, c in prefilter.households)),
+        "wbs": json.dumps(sorted("" if w is None else w.value for w in prefilter.wbs)),
+        "step_free": json.dumps(sorted(-1 if f is None else int(f) for f in prefilter.step_free)),
+    }
+    return await _candidates(await db.conn.execute_fetchall(_CANDIDATES, params), keep)
+
+
+async def active_candidates(db: Db) -> list[Candidate]:
+    """Every active search as a plain row: why a flat fits none of them (domain.matching)."""
+    return await _candidates(await db.conn.execute_fetchall(_ACTIVE), bool)
+
+
+async def _candidates(
+    fetched: Iterable[aiosqlite.Row], keep: Callable[[Candidate], bool]
+) -> list[Candidate]:
+    rows = list(fetched)
+    found: list[Candidate] = []
+    for start in range(0, len(rows), _SLICE):
+        found += filter(keep, (_candidate(*row) for row in rows[start : start + _SLICE]))
+        await asyncio.sleep(0)
+    return found
+
+
+def _candidate(
+    search_id: int,
+    user_id: int,
+    adults: int,
+    children: int,
+    anywhere: int | None,
+    max_rent_cents: int,
+    wbs: str | None,
+    move_in: str,
+    step_free: int | None,
+    districts: str | None,
+    quarters: str | None,
+) -> Candidate:
+    return Candidate(
+        id=search_id,
+        user_id=user_id,
+        status=SearchStatus.ACTIVE,
+        adults=adults,
+        children=children,
+        area=_area(anywhere, districts, quarters),
+        max_rent=from_cents(max_rent_cents),
+        wbs=Wbs(wbs) if wbs else None,
+        move_in=date.fromisoformat(move_in),
+        step_free=_optional_bool(step_free),
+    )

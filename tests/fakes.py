@@ -7,6 +7,7 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -14,6 +15,7 @@ from telegram.request import BaseRequest, RequestData
 from sandbox.refusals import QUERY_TOO_OLD, edit_problems, html_to_text, inline_buttons, validate
 
 BOT_ID = 4242
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # the shape of BotFather's tokens
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Auszug", "username": "auszug_test_bot"}
 
 
@@ -279,6 +281,14 @@ def _flood(wait: timedelta) -> tuple[int, bytes]:
         "parameters": {"retry_after": seconds},
     }
     return 429, json.dumps(body).encode()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time, and every folder's time, under `folder`."""
+    return {
+        str(p): (b"" if p.is_dir() else p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def max_in_window(moments: list[Any], window: Any = timedelta(seconds=1)) -> int:

@@ -14,7 +14,7 @@ from storage.db import open_db
 from storage.erasure import erase_user, erasure_digest, reapply_erasures
 from tests.appointments_setup import add_slot
 from tests.conftest import Harness
-from tests.fakes import FakeClock
+from tests.fakes import TOKEN, FakeClock
 from tests.listing_setup import household, publish
 from tests.privacy_setup import SECRETS, SEEKER, VOLUNTEER, delete_by_chat, fill_every_table
 from tests.staffing import CASEWORKER, make_team, register_seeker
@@ -225,7 +225,7 @@ async def _tables_naming(harness: Harness, user_id: int) -> list[str]:
 
 
 def test_the_erasure_key_is_optional_but_never_weak():
-    env = {"BOT_TOKEN": "4242:TEST"}
+    env = {"BOT_TOKEN": TOKEN}
     assert Settings.from_env(env).erasure_key is None
     key = "k" * 32
     assert Settings.from_env({**env, "ERASURE_KEY": f" {key} "}).erasure_key == key.encode()

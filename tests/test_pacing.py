@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.limits import MESSAGES_PER_SECOND, PACING_WINDOW
 from bot.settings import Settings, SettingsError
 from domain.pacing import Pacer, QuietHours
-from tests.fakes import max_in_window
+from tests.fakes import TOKEN, max_in_window
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
@@ -130,7 +130,7 @@ def test_quiet_hours_parse_refuses(text):
 
 
 def test_quiet_hours_come_from_the_environment():
-    assert Settings.from_env({"BOT_TOKEN": "1:x"}).quiet_hours == NIGHT
-    assert Settings.from_env({"BOT_TOKEN": "1:x", "QUIET_HOURS": "off"}).quiet_hours is None
+    assert Settings.from_env({"BOT_TOKEN": TOKEN}).quiet_hours == NIGHT
+    assert Settings.from_env({"BOT_TOKEN": TOKEN, "QUIET_HOURS": "off"}).quiet_hours is None
     with pytest.raises(SettingsError, match="QUIET_HOURS"):
-        Settings.from_env({"BOT_TOKEN": "1:x", "QUIET_HOURS": "nights"})
+        Settings.from_env({"BOT_TOKEN": TOKEN, "QUIET_HOURS": "nights"})

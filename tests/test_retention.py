@@ -18,6 +18,7 @@ from domain.retention import Retention, status_when_abandoned
 from handlers.retention import apply_retention
 from storage.db import to_db
 from tests.conftest import Harness
+from tests.fakes import TOKEN
 from tests.personal_rows import add_booking, add_question, add_viewing, add_workshop_seat, insert
 
 OLENA, AHMAD, MARIA = 111, 112, 113
@@ -250,13 +251,13 @@ async def test_the_rules_run_in_one_daily_job_that_survives_misfires(harness: Ha
 
 
 def test_periods_come_from_the_environment():
-    env = {"BOT_TOKEN": "1:x", "RETAIN_AUDIT_DAYS": "3650", "RETAIN_BLOCKED_USER_DAYS": " 30 "}
+    env = {"BOT_TOKEN": TOKEN, "RETAIN_AUDIT_DAYS": "3650", "RETAIN_BLOCKED_USER_DAYS": " 30 "}
     kept = Settings.from_env(env).retention
     assert kept.audit == timedelta(days=3650) and kept.blocked_user == timedelta(days=30)
     assert kept.invite == KEPT.invite  # not set: the default
     for bad in ("0", "-1", "6 months", "١٢", "99999"):
         with pytest.raises(SettingsError, match="RETAIN_AUDIT_DAYS"):
-            Settings.from_env({"BOT_TOKEN": "1:x", "RETAIN_AUDIT_DAYS": bad})
+            Settings.from_env({"BOT_TOKEN": TOKEN, "RETAIN_AUDIT_DAYS": bad})
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError
+from tests.fakes import TOKEN
 
-BASE = {"BOT_TOKEN": "1:abc"}
+BASE = {"BOT_TOKEN": TOKEN}
 
 
 def test_defaults():
@@ -57,15 +58,35 @@ def test_admin_ids_are_parsed():
         ({**BASE, "PORT": "99999"}, "PORT"),
         ({**BASE, "QUESTION_ALERT_HOURS": "0"}, "QUESTION_ALERT_HOURS"),
         ({**BASE, "QUESTION_ALERT_HOURS": "1.5"}, "QUESTION_ALERT_HOURS"),
+        ({"BOT_TOKEN": "abc"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": "999:WRONG"}, "BOT_TOKEN"),
+        ({"BOT_TOKEN": TOKEN + " extra"}, "BOT_TOKEN"),
+        ({**BASE, "WEBHOOK_URL": "http://not-https"}, "WEBHOOK_URL"),
+        ({**BASE, "WEBHOOK_URL": "garbage"}, "WEBHOOK_URL"),
+        ({**BASE, "WEBHOOK_URL": "https://"}, "WEBHOOK_URL"),
+        ({**BASE, "WEBHOOK_URL": "https://bot.example.org:8080/hook"}, "WEBHOOK_URL"),
+        ({**BASE, "WEBHOOK_URL": "https://bot.example.org:x/hook"}, "WEBHOOK_URL"),
     ],
 )
 def test_a_bad_value_names_the_variable(env, variable):
-    with pytest.raises(SettingsError, match=variable):
+    with pytest.raises(SettingsError, match=variable) as raised:
         Settings.from_env(env)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_bad_token_is_not_repeated_in_the_message():
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"BOT_TOKEN": "123:secret"})
+    assert "secret" not in str(raised.value)
+
+
+def test_a_webhook_on_a_port_telegram_allows_is_accepted():
+    url = "https://bot.example.org:8443/hook"
+    assert Settings.from_env({**BASE, "WEBHOOK_URL": url}).webhook_url == url
 
 
 def test_python_m_bot_prints_one_line_and_exits_nonzero_on_bad_config(tmp_path: Path):
-    env = {"BOT_TOKEN": "1:abc", "ADMIN_IDS": "nope", "PATH": "/usr/bin:/bin"}
+    env = {"BOT_TOKEN": TOKEN, "ADMIN_IDS": "nope", "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "-m", "bot"],
         env=env,
