@@ -115,6 +115,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.text_flows = []
     app.bot_data.menu_entries = []
     app.bot_data.menu_cache = {}
+    app.bot_data.recent_screens = {}
     app.bot_data.case_sections = []
     for module in HANDLER_MODULES:
         module.register(app)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Catalogs, Translator
@@ -34,6 +34,8 @@ class BotData:
     menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/ui.py
     menu_cache: dict[tuple[str, Role | None, bool], tuple[tuple[InlineKeyboardButton, ...], ...]]
     case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases.py
+    # What the latest edits made of messages: (chat, message) → (plain text, keyboard).
+    recent_screens: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]]
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
     renderers: dict[str, Renderer]  # outbox kind → renderer, see bot/delivery.py
     essential_kinds: set[str]  # kinds sent even when their topic is turned off

@@ -35,6 +35,7 @@ MESSAGES_PER_CHAT_PER_SECOND = 1
 
 # Ours.
 LAST_SEEN_RESOLUTION = timedelta(hours=1)  # how often a user's last_seen is written
+RECENT_SCREENS = 1000  # edits remembered, so a fast second tap of a button changes nothing
 SANDBOX_LONG_POLL_SECONDS = 30  # the sandbox holds a getUpdates or a page's poll at most so long
 INVITE_VALIDITY = timedelta(hours=72)  # a staff invitation link works once, this long
 CONSENT_REQUEST_INTERVAL = timedelta(days=7)  # a carrier asks the same seeker at most this often
@@ -52,6 +53,8 @@ QUESTIONS_PAGE_SIZE = 10  # open questions per staff message
 MAX_QUESTION_LENGTH = 2000
 MAX_ANSWER_LENGTH = 3000
 MAX_QUOTE_LENGTH = 500  # the question quoted above an answer is cut to this, at a word
+MAX_CARRIER_CONTACT = 200  # a carrier's office hours and phone (/setcontact), as sent
+MAX_ECHO_LENGTH = 60  # typed text the bot repeats in a message ("I do not know “…”")
 
 # The outbox sender (bot/delivery.py).
 # A request reaches Telegram a little after the sender starts it, and a busy machine can

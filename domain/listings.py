@@ -20,6 +20,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from domain.advice import measured_length
 from domain.places import City, find_place, place_key
 from domain.searches import MAX_RENT
 from domain.user_input import Problem, ascii_digits, parse_number, read_amount, read_date
@@ -259,7 +260,7 @@ def _read_quarter(value: str, city: City) -> dict[str, Any] | FormProblem:
 
 def _read_address(value: str) -> dict[str, Any] | FormProblem:
     value = " ".join(value.split())
-    if len(value) > MAX_STREET:
+    if measured_length(value) > MAX_STREET:
         return FormProblem.TOO_LONG
     match = _ADDRESS.fullmatch(value)
     if match is None:
@@ -336,7 +337,8 @@ def _yes_no(value: str, name: str) -> dict[str, Any] | FormProblem:
 
 
 def _text(value: str, limit: int, name: str) -> dict[str, Any] | FormProblem:
-    return FormProblem.TOO_LONG if len(value) > limit else {name: value}
+    # Measured as sent: each & < > takes more room in the offer.
+    return FormProblem.TOO_LONG if measured_length(value) > limit else {name: value}
 
 
 # Writing the form ---------------------------------------------------------------------------

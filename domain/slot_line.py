@@ -16,6 +16,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.accounts import Audience
+from domain.advice import measured_length
 from domain.appointments import SlotKind, SlotPlan, minutes_of
 from domain.user_input import Problem, ascii_digits, read_date
 
@@ -88,7 +89,7 @@ def parse_slot_line(
     if problem is not None:
         return problem
     address = match["address"]
-    if len(address) > MAX_ADDRESS:
+    if measured_length(address) > MAX_ADDRESS:  # as sent, in captions of calendar files
         return LineProblem.ADDRESS_TOO_LONG
     return SlotLine(day, start, end, number, address)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from domain.advice import measured_length
 from domain.searches import Document
 from domain.user_input import Problem, ascii_digits, read_date
 
@@ -117,7 +118,8 @@ def parse_appointment(
     if place is None:
         return AppointmentProblem.NO_PLACE
     meeting = " ".join(parts[2:]) or None
-    if len(place) > MAX_PLACE_LENGTH or len(meeting or "") > MAX_PLACE_LENGTH:
+    # Measured as sent: the invitation is the caption of its calendar file.
+    if max(measured_length(place), measured_length(meeting or "")) > MAX_PLACE_LENGTH:
         return AppointmentProblem.TOO_LONG
     return Appointment(when, place, meeting)
 

@@ -23,6 +23,7 @@ from bot.context import BotApp, BotContext
 from bot.i18n import N_, Translator
 from domain.access import Action
 from domain.accounts import Audience, Role
+from domain.advice import measured_length
 from domain.announcements import MAX_BODY, Announcement, Step, recipients, step_after, step_before
 from domain.locales import SUPPORTED_LOCALES, language_name, native_name
 from domain.outbox import Rendered, Topic
@@ -357,7 +358,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     if draft is None:
         await show_main_menu(update, context)
         return
-    if len(body) > MAX_BODY:
+    if measured_length(body) > MAX_BODY:  # as sent: each & < > takes more room
         note = "⚠️ " + context.t("This is too long. Please shorten it to {max} characters.").format(
             max=context.i18n.number(MAX_BODY)
         )

@@ -16,12 +16,13 @@ from bot.limits import MAX_CALLBACK_DATA
 from domain.accompaniment import Kind
 from domain.case_status import CaseStatus
 from domain.cases import CASE_NUMBER_PATTERN
+from domain.locales import SUPPORTED_LOCALES
 from domain.outbox import Topic
 from domain.viewings import ViewingOutcome
 
 # [0-9], not \d: \d matches Arabic-Indic digits too.
 _ID = r"[0-9]{1,12}"
-_LOCALE = r"[a-z]{2,3}(?:_[A-Z]{2})?"
+_LOCALE = "|".join(SUPPORTED_LOCALES)  # only these: a saved locale is shown on every screen
 _ROLE = r"seeker|volunteer"
 _STAFF_ROLE = r"caseworker|coordinator"
 _TOPIC = "|".join(Topic)

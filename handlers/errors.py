@@ -33,8 +33,11 @@ async def on_error(update: object, context: BotContext) -> None:
         code = update.effective_user.language_code
         context.use_locale(resolve_locale(None, code, context.settings.default_locale))
     text = context.t("Something went wrong. Nothing you entered was lost. Please try again.")
-    # Every write is one transaction, so "nothing was lost" holds.
-    with contextlib.suppress(TelegramError):
-        if update.callback_query is not None:
+    # Every write is one transaction, so "nothing was lost" holds. The handler may have
+    # answered the button already (Telegram then refuses a second answer): the message goes
+    # out whatever the answer gives.
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
+    with contextlib.suppress(TelegramError):
         await context.bot.send_message(chat_id, text)

@@ -12,6 +12,7 @@ from bot.context import BotApp, BotContext
 from bot.limits import LAST_SEEN_RESOLUTION
 from domain.accounts import Account, is_due_for_last_seen, profile_update
 from domain.locales import match_locale, resolve_locale
+from handlers.guards import answer_expired
 from storage import accounts
 
 
@@ -29,6 +30,12 @@ async def resolve_user(update: Update, context: BotContext) -> None:
     context.account = account
     saved = account.locale if account else None
     context.use_locale(resolve_locale(saved, user.language_code, context.settings.default_locale))
+    query = update.callback_query
+    if query is not None and (not query.data or chat is None):
+        # Not a button we sent: each has data and sits in a private chat (PTB would hand a
+        # press without data to the first button handler).
+        await answer_expired(update, context)
+        raise ApplicationHandlerStop
     now = context.now()
     if account and wrote_to_us and is_due_for_last_seen(account, now, LAST_SEEN_RESOLUTION):
         async with context.db.transaction() as db:

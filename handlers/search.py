@@ -9,7 +9,6 @@ the current one, has expired.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -21,7 +20,9 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
+from bot.limits import MAX_ECHO_LENGTH
 from domain.accounts import Account, Role
+from domain.advice import excerpt
 from domain.places import (
     add_places,
     anywhere_in_city,
@@ -155,7 +156,7 @@ async def _area_text(db: Db, context: BotContext, search: Search, value: str) ->
         note = context.t(
             "I do not know “{name}” as a place in Köln. Choose a district with the buttons, "
             "or write the name of a quarter, for example Deutz."
-        ).format(name=context.i18n.isolate(html.escape(lookup.unknown[0])))
+        ).format(name=context.i18n.isolate(excerpt(lookup.unknown[0], MAX_ECHO_LENGTH)))
         return Outcome(chosen, note)
     if chosen.area.anywhere:
         return _next(context, chosen, Step.AREA)

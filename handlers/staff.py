@@ -14,9 +14,10 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
-from bot.limits import TEAM_PAGE_SIZE
+from bot.limits import MAX_CARRIER_CONTACT, TEAM_PAGE_SIZE
 from domain.access import Action, Actor, administers, may
 from domain.accounts import Account, Carrier, StaffRole
+from domain.advice import measured_length
 from handlers import audit, callback_data, commands, invites
 from handlers.callback_data import parsed
 from handlers.guards import (
@@ -319,8 +320,13 @@ async def on_setcontact(update: Update, context: BotContext) -> None:
         ).format(codes=await _carrier_codes(context))
         await show(update, context, text)
         return
+    contact = " ".join(args[1:])
+    if measured_length(contact) > MAX_CARRIER_CONTACT:  # /help shows every carrier's
+        text = context.t("This is too long. Please shorten it to {max} characters.")
+        await show(update, context, text.format(max=context.i18n.number(MAX_CARRIER_CONTACT)))
+        return
     async with context.db.transaction() as db:
-        await accounts.set_carrier_contact(db, carrier.id, " ".join(args[1:]))
+        await accounts.set_carrier_contact(db, carrier.id, contact)
     text = context.t("Saved. /help now shows this contact for {carrier}.")
     await show(update, context, text.format(carrier=html.escape(carrier.name)))
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BotApp, BotContext
 from bot.i18n import Translator
-from bot.limits import MAX_TEXT_LENGTH
+from bot.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, RECENT_SCREENS
+from bot.telegram_html import fit_html, plain_text
 from domain.accounts import Role
 from domain.locales import SUPPORTED_LOCALES, native_name
 from handlers.callback_data import build_cb
@@ -77,20 +79,70 @@ def language_rows(per_row: int = 2) -> Keyboard:
 async def show(
     update: Update, context: BotContext, text: str, rows: Keyboard | None = None
 ) -> None:
-    """Answer a button press by editing its message, anything else with a new message."""
+    """Answer a button press by editing its message, anything else with a new message.
+
+    A pressed file (a calendar file, a photo) stays: the text becomes its caption if it fits
+    one, else it comes as a new message. An edit that would change nothing is left out.
+    """
     markup = InlineKeyboardMarkup(rows) if rows else None
     query = update.callback_query
     if query is None:
-        assert update.effective_chat is not None
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        await _send(update, context, text, markup)
         return
-    await query.answer()
+    with suppress(BadRequest):  # "query is too old" after a restart: the screen still comes
+        await query.answer()
+    pressed = query.message
+    if not isinstance(pressed, Message):  # too old for Telegram to show it to the bot
+        await _send(update, context, text, markup)
+    elif pressed.text is not None:
+        await _edit(context, query, pressed.text, text, markup, caption=False)
+    elif len(text) <= MAX_CAPTION_LENGTH:
+        await _edit(context, query, pressed.caption, text, markup, caption=True)
+    else:
+        await _send(update, context, text, markup)
+
+
+async def _send(
+    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id, fit_html(text, MAX_TEXT_LENGTH), reply_markup=markup
+    )
+
+
+async def _edit(
+    context: BotContext,
+    query: CallbackQuery,
+    shown: str | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    caption: bool,
+) -> None:
+    """Edits the pressed message's text or caption to `text`, unless it shows that already:
+    as the press saw it, or after the edit of a first tap the press could not see yet."""
+    pressed = query.message
+    assert isinstance(pressed, Message)
+    screen, key = (plain_text(text), markup), (pressed.chat.id, pressed.message_id)
+    recent = context.bot_data.recent_screens
+    if screen in (((shown or "").strip(), pressed.reply_markup), recent.get(key)):
+        return
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        if caption:
+            await query.edit_message_caption(
+                fit_html(text, MAX_CAPTION_LENGTH), reply_markup=markup
+            )
+        else:
+            await query.edit_message_text(fit_html(text, MAX_TEXT_LENGTH), reply_markup=markup)
     except BadRequest as error:
-        # The same button pressed twice: the message already shows this.
+        # After a restart, the first tap's edit is not remembered.
         if "not modified" not in error.message:
             raise
+    recent.pop(key, None)
+    recent[key] = screen
+    if len(recent) > RECENT_SCREENS:
+        del recent[next(iter(recent))]  # the oldest
 
 
 async def show_below(
@@ -98,15 +150,17 @@ async def show_below(
 ) -> None:
     """Answer a button press with a new message under it, for buttons on messages that stay
     as they are: a calendar file (an edit would replace its caption), a reminder."""
-    assert update.callback_query is not None and update.effective_chat is not None
+    assert update.callback_query is not None
     await update.callback_query.answer()
-    markup = InlineKeyboardMarkup(rows) if rows else None
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    await _send(update, context, text, InlineKeyboardMarkup(rows) if rows else None)
 
 
 async def remove_buttons(update: Update) -> None:
     """Takes the buttons off the pressed message and leaves its text as it is."""
     assert update.callback_query is not None
+    pressed = update.callback_query.message
+    if isinstance(pressed, Message) and pressed.reply_markup is None:
+        return  # none left: an edit would change nothing
     try:
         await update.callback_query.edit_message_reply_markup(reply_markup=None)
     except BadRequest as error:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.limits import MAX_UPDATES_PER_POLL, SANDBOX_LONG_POLL_SECONDS
-from sandbox.refusals import html_to_text, validate
+from sandbox.refusals import QUERY_TOO_OLD, edit_problems, html_to_text, validate
 
 SANDBOX_TOKEN = "7000000001:sandbox-not-a-telegram-token"
 BOT_USER = {
@@ -41,11 +41,6 @@ HARMLESS_METHODS = (
     "close",
     "logOut",
 )
-NOT_MODIFIED = (
-    "message is not modified: specified new message content and reply markup are exactly the "
-    "same as a content and reply markup of the current content and reply markup of the message"
-)
-
 _log = logging.getLogger(__name__)
 
 
@@ -190,6 +185,7 @@ class BotApi:
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
+            "editMessageCaption": self._edit_message_caption,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
@@ -341,11 +337,18 @@ class BotApi:
         return chat, message
 
     async def _edit(
-        self, chat: Chat, message: ChatMessage, params: dict[str, Any], body: str, html: bool
+        self,
+        chat: Chat,
+        message: ChatMessage,
+        params: dict[str, Any],
+        edit: tuple[str, str, bool],
     ) -> Any:
+        endpoint, body, html = edit
         markup = params.get("reply_markup") or None
-        if (message.body, message.html, message.inline_markup) == (body, html, markup):
-            raise bad_request(NOT_MODIFIED)
+        unchanged = (message.body, message.html, message.inline_markup) == (body, html, markup)
+        problems = edit_problems(endpoint, has_file=message.file is not None, unchanged=unchanged)
+        if problems:
+            raise bad_request(problems[0])
         message.body, message.html, message.inline_markup = body, html, markup
         message.edited = True
         await self._touch(chat)
@@ -354,11 +357,19 @@ class BotApi:
     async def _edit_message_text(self, params: dict[str, Any]) -> Any:
         chat, message = self._message_to_edit(params)
         html = params.get("parse_mode") == "HTML"
-        return await self._edit(chat, message, params, str(params["text"]), html)
+        edit = ("editMessageText", str(params["text"]), html)
+        return await self._edit(chat, message, params, edit)
+
+    async def _edit_message_caption(self, params: dict[str, Any]) -> Any:
+        chat, message = self._message_to_edit(params)
+        html = params.get("parse_mode") == "HTML"
+        edit = ("editMessageCaption", str(params.get("caption") or ""), html)
+        return await self._edit(chat, message, params, edit)
 
     async def _edit_message_reply_markup(self, params: dict[str, Any]) -> Any:
         chat, message = self._message_to_edit(params)
-        return await self._edit(chat, message, params, message.body, message.html)
+        edit = ("editMessageReplyMarkup", message.body, message.html)
+        return await self._edit(chat, message, params, edit)
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:
         chat = self._chat(params)
@@ -370,9 +381,7 @@ class BotApi:
     async def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         user_id = self._callbacks.pop(str(params.get("callback_query_id")), None)
         if user_id is None:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise bad_request(QUERY_TOO_OLD)
         if params.get("text"):
             chat = self.chats[user_id]
             chat.notice = {"text": params["text"], "alert": bool(params.get("show_alert"))}

@@ -26,6 +26,11 @@ HTML_TAGS = {
     "span", "tg-spoiler", "blockquote", "tg-emoji",
 }  # fmt: skip
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a content and reply markup of the current content and reply markup of the message"
+)
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 
 
 class _HtmlReader(HTMLParser):
@@ -125,3 +130,13 @@ def validate(endpoint: str, params: dict[str, Any]) -> list[str]:
             if not 1 <= len(command["description"]) <= MAX_COMMAND_DESCRIPTION:
                 problems.append("BOT_COMMAND_DESCRIPTION_INVALID")
     return problems
+
+
+def edit_problems(endpoint: str, *, has_file: bool, unchanged: bool) -> list[str]:
+    """What Telegram refuses about an edit of a message it holds: the text of a document or
+    photo (it has a caption), the caption of a text, or content that stays the same."""
+    if endpoint == "editMessageText" and has_file:
+        return ["there is no text in the message to edit"]
+    if endpoint == "editMessageCaption" and not has_file:
+        return ["there is no caption in the message to edit"]
+    return [NOT_MODIFIED] if unchanged else []

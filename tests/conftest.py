@@ -55,9 +55,23 @@ class Harness:
         await self.app.process_update(Update.de_json(message_update(text, **kwargs), self.app.bot))
 
     async def press(self, data: str, **kwargs: Any) -> None:
-        await self.app.process_update(
-            Update.de_json(callback_update(data, **kwargs), self.app.bot)
-        )
+        """A button press on message `message_id` (77 unless given), as the fake holds it."""
+        update = callback_update(data, **kwargs)
+        pressed = update["callback_query"]["message"]
+        held = self.rec.held.get((pressed["chat"]["id"], pressed["message_id"]))
+        if held is not None:
+            update["callback_query"]["message"] = held.message
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def double_tap(self, data: str, **kwargs: Any) -> None:
+        """Two presses so fast that both carry the message as it was before the first."""
+        first = callback_update(data, **kwargs)
+        pressed = first["callback_query"]["message"]
+        held = self.rec.held.get((pressed["chat"]["id"], pressed["message_id"]))
+        for update in (first, callback_update(data, **kwargs)):
+            if held is not None:
+                update["callback_query"]["message"] = held.message
+            await self.app.process_update(Update.de_json(update, self.app.bot))
 
     def tr(self, locale: str) -> Translator:
         """The translator of a user with `locale`: expected dates and amounts come from it."""

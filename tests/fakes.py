@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from sandbox.refusals import inline_buttons, validate
+from sandbox.refusals import QUERY_TOO_OLD, edit_problems, html_to_text, inline_buttons, validate
 
 BOT_ID = 4242
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # the shape of BotFather's tokens
@@ -42,6 +42,7 @@ class Call:
     params: dict[str, Any]
     at: datetime | None = None  # the fake clock's time of the request, if the fake has one
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name → (filename, data)
+    message_id: int | None = None  # of the message sent or edited, once answered
 
     @property
     def text(self) -> str:
@@ -94,7 +95,9 @@ class RecordingRequest(InProcessRequest):
     `unreachable` answers every request to a chat with (code, description). `script` answers
     the next requests to a chat, one entry each, then normally again. With a `clock`, calls
     are stamped and a 429 is enforced like Telegram: any request before retry_after has
-    passed is refused and counted in `invalid`.
+    passed is refused and counted in `invalid`. Like Telegram it keeps the messages it sent
+    (`held`): an edit must fit what the message is (a text, or a file with a caption) and
+    change something, and a button press is answered once.
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -104,6 +107,8 @@ class RecordingRequest(InProcessRequest):
     clock: FakeClock | None = None
     paused_until: datetime | None = None
     dead: bool = False
+    held: dict[tuple[int, int], Held] = field(default_factory=dict)  # (chat, message) → …
+    answered: set[str] = field(default_factory=set)  # callback query ids: "too old" if again
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     async def do_request(
@@ -121,9 +126,10 @@ class RecordingRequest(InProcessRequest):
         endpoint = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         now = self.clock() if self.clock else None
+        call = Call(endpoint, params, now, _files(request_data))
         if endpoint != "getUpdates":
-            self.calls.append(Call(endpoint, params, now, _files(request_data)))
-        problems = validate(endpoint, params)
+            self.calls.append(call)
+        problems = validate(endpoint, params) + self._refused_by_state(endpoint, params)
         if problems:
             self.invalid.extend(f"{endpoint}: {problem}" for problem in problems)
             return _error(400, "Bad Request: " + "; ".join(problems))
@@ -135,7 +141,24 @@ class RecordingRequest(InProcessRequest):
             return _error(*self.unreachable[chat_id])
         if isinstance(chat_id, int) and self.script.get(chat_id):
             return self._scripted(self.script[chat_id].pop(0), now)
-        return 200, json.dumps({"ok": True, "result": self._result(endpoint, params)}).encode()
+        result = self._result(endpoint, params)
+        if isinstance(result, dict):
+            call.message_id = result.get("message_id")
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _refused_by_state(self, endpoint: str, params: dict[str, Any]) -> list[str]:
+        if endpoint == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self.answered:
+                return [QUERY_TOO_OLD]
+            self.answered.add(query_id)
+            return []
+        held = self.held.get(_message_key(params))
+        if not endpoint.startswith("edit") or held is None:
+            return []  # a message the tests made up: any edit fits it
+        body = held.body if endpoint == "editMessageReplyMarkup" else _body(params)
+        unchanged = (held.body, held.markup) == (body, _inline_markup(params))
+        return edit_problems(endpoint, has_file=held.has_file, unchanged=unchanged)
 
     def _scripted(self, answer: Scripted, now: datetime | None) -> tuple[int, bytes]:
         if isinstance(answer, Crash):
@@ -154,26 +177,47 @@ class RecordingRequest(InProcessRequest):
         if endpoint == "getUpdates":
             return []
         if endpoint == "sendMediaGroup":
-            return [self._message(params) for _ in params.get("media", [])]
+            chat = {"chat_id": params.get("chat_id", 1)}
+            return [self._message("sendPhoto", {**item, **chat}) for item in params["media"]]
         if endpoint.startswith(("send", "edit")):
-            return self._message(params)
+            return self._message(endpoint, params)
         return True
 
-    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
-        message = {
-            "message_id": params.get("message_id") or next(self._ids),
+    def _message(self, endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The message as Telegram holds it after this request, kept in `held`."""
+        key = _message_key(params)
+        before = self.held.get(key)
+        message: dict[str, Any] = {
+            "message_id": key[1] or next(self._ids),
             "date": int(datetime.now(UTC).timestamp()),
-            "chat": {"id": params.get("chat_id", 1), "type": "private"},
+            "chat": {"id": key[0], "type": "private"},
             "from": BOT_USER,
         }
-        if "text" in params:
-            message["text"] = params["text"]
+        file_id = f"file-{message['message_id']}"
+        if before is not None and before.has_file:
+            message.update(
+                {k: before.message[k] for k in ("document", "photo") if k in before.message}
+            )
+        elif endpoint == "sendDocument" or (endpoint == "editMessageCaption" and before is None):
+            message["document"] = {"file_id": file_id, "file_unique_id": file_id}
+        elif endpoint == "sendPhoto":
+            size = {"file_id": file_id, "file_unique_id": file_id, "width": 9, "height": 9}
+            message["photo"] = [size]
+        body = before.body if before and endpoint == "editMessageReplyMarkup" else _body(params)
+        shown = html_to_text(body) if params.get("parse_mode") == "HTML" else body
+        if shown:
+            message["caption" if "document" in message or "photo" in message else "text"] = shown
+        markup = _inline_markup(params)
+        if markup is not None:
+            message["reply_markup"] = markup
+        self.held[(key[0], message["message_id"])] = Held(message, body, markup)
         return message
 
     # What tests read.
     def sent(self) -> list[Call]:
         """Messages shown to users: new ones and edited ones, in order."""
-        return [c for c in self.calls if c.endpoint in ("sendMessage", "editMessageText")]
+        shown = ("sendMessage", "editMessageText", "editMessageCaption")
+        return [c for c in self.calls if c.endpoint in shown]
 
     def last(self) -> Call:
         return self.sent()[-1]
@@ -183,6 +227,39 @@ class RecordingRequest(InProcessRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+@dataclass
+class Held:
+    """A message as Telegram keeps it: what the bot gets in a button press, and what an edit
+    is compared with (the text or caption as sent, the inline keyboard)."""
+
+    message: dict[str, Any]
+    body: str
+    markup: dict[str, Any] | None
+
+    @property
+    def has_file(self) -> bool:
+        return "document" in self.message or "photo" in self.message
+
+
+def _message_key(params: dict[str, Any]) -> tuple[int, int]:
+    """(chat, message) an edit names; a new message has 0 until it gets its id."""
+    chat_id = params.get("chat_id", 1)
+    return int(chat_id) if str(chat_id).lstrip("-").isdigit() else 1, int(
+        params.get("message_id") or 0
+    )
+
+
+def _body(params: dict[str, Any]) -> str:
+    return str(params.get("text") or params.get("caption") or "")
+
+
+def _inline_markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    markup = params.get("reply_markup") or None
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return markup if markup and "inline_keyboard" in markup else None
 
 
 def _files(request_data: RequestData | None) -> dict[str, tuple[str, bytes]]:
@@ -259,6 +336,7 @@ def message_update(text: str | None = None, *, user_id: int = 111, lang: str | N
 def callback_update(data: str, *, user_id: int = 111, lang: str | None = "en",
                     message_id: int = 77,
                     first_name: str = "Olena") -> dict[str, Any]:  # fmt: skip
+    """A press of a button on a text message; Harness.press puts in the message as it is."""
     return {
         "update_id": next(_update_ids),
         "callback_query": {
@@ -272,6 +350,8 @@ def callback_update(data: str, *, user_id: int = 111, lang: str | None = "en",
                 "chat": {"id": user_id, "type": "private"},
                 "from": BOT_USER,
                 "text": "earlier message",
+                # A press comes from a message that shows the button.
+                "reply_markup": {"inline_keyboard": [[{"text": "…", "callback_data": data}]]},
             },
         },
     }

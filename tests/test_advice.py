@@ -244,7 +244,8 @@ async def test_the_volunteer_replies_and_marks_it_solved(harness: Harness):
     assert (await ticket(harness))[3] == "solved"
     await harness.press("qv:reply:1", user_id=VOLUNTEER)  # closed now
     assert expired_alert(harness)
-    await harness.press("qv:solved:1", user_id=VOLUNTEER)  # a stale button: nothing again
+    # A stale button on another message: nothing again.
+    await harness.press("qv:solved:1", user_id=VOLUNTEER, message_id=503)
     assert expired_alert(harness) and harness.rec.last().endpoint == "sendMessage"
     assert harness.rec.calls[-2].endpoint == "editMessageReplyMarkup"  # its buttons go too
     await harness.press("qv:solved:1", user_id=302)  # not theirs

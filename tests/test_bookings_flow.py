@@ -4,10 +4,11 @@ the waitlist and its offers, reminders, cancelling and rescheduling, refusals.""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from domain.accounts import Audience
 from domain.appointments import SlotKind
+from handlers.appointments import when_short
 from handlers.bookings import sweep
 from tests.appointments_setup import (
     THURSDAY_TEN,
@@ -22,8 +23,6 @@ from tests.conftest import Harness
 from tests.staffing import CASEWORKER, expired_alert, make_staff, texts_to
 
 OLENA, AHMAD, ZAHRA = 111, 112, 113
-DASH = "\u2013"  # in Babel's time ranges, with thin spaces around it in English
-EN_RANGE = f"10:00\u2009{DASH}\u200912:00"
 
 
 async def _book(h: Harness, slot_id: int, user_id: int, lang: str = "en") -> None:
@@ -42,8 +41,10 @@ async def test_a_seeker_books_step_by_step_and_gets_a_calendar_file(harness: Har
     assert harness.rec.last().callback_data[0] == "bd:sprechstunde:0:20261203"
     await harness.press("bd:sprechstunde:0:20261203")
     day = harness.rec.last()
-    assert "Thursday, December 3, 2026" in day.text
-    assert day.buttons[0]["text"] == f"{EN_RANGE}, Caritas: 2 places free"
+    en = harness.tr("en")
+    assert en.date(date(2026, 12, 3)) in day.text
+    range_ = en.time_range(slot.starts_at, slot.ends_at)
+    assert day.buttons[0]["text"] == f"{range_}, Caritas: 2 places free"
     await harness.press(f"bb:ask:{slot.id}:0")
     assert harness.rec.last().callback_data[0] == f"bb:yes:{slot.id}:0"
     await _book(harness, slot.id, OLENA)
@@ -68,11 +69,15 @@ async def test_the_sunday_the_clocks_go_back_is_shown_in_local_time_in_the_reade
     sunday = await add_slot(harness, datetime(2026, 10, 25, 9, 0, tzinfo=UTC))  # 10:00 CET
     await seekers(harness, OLENA, lang="uk")
     await harness.press("bd:sprechstunde:0:20261025", lang="uk")
-    sunday_in_ukrainian = "неділя, 25 жовтня 2026\u202fр."  # noqa: RUF001 - Cyrillic
-    assert sunday_in_ukrainian in harness.rec.last().text
-    assert harness.rec.last().buttons[0]["text"].startswith(f"10:00{DASH}12:00")
+    uk = harness.tr("uk")
+    assert uk.date(date(2026, 10, 25)) in harness.rec.last().text
+    ten_to_twelve = uk.time_range(sunday.starts_at, sunday.ends_at)  # local time: 10 to 12
+    assert ten_to_twelve == uk.time_range(
+        datetime(2026, 10, 25, 10, 0, tzinfo=uk.tz), datetime(2026, 10, 25, 12, 0, tzinfo=uk.tz)
+    )
+    assert harness.rec.last().buttons[0]["text"].startswith(ten_to_twelve)
     await _book(harness, sunday.id, OLENA, "uk")
-    assert f"10:00{DASH}12:00" in harness.rec.last().text
+    assert ten_to_twelve in harness.rec.last().text
     _, event = calendar_of(documents(harness, OLENA)[0])
     assert event.decoded("dtstart").strftime("%H:%M %Z") == "10:00 CET"
     assert "Sprechstunde" in str(event["summary"])  # the German term stays visible
@@ -240,7 +245,8 @@ async def test_reminders_come_the_evening_before_and_two_hours_before(harness: H
     assert await harness.rows("SELECT confirmed_at FROM bookings") == [(confirmed,)]
     harness.clock.moment = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
     await harness.deliver()
-    assert "10:00" in harness.rec.last().text and harness.rec.last().params["chat_id"] == OLENA
+    ten = harness.tr("uk").time(slot.starts_at)
+    assert ten in harness.rec.last().text and harness.rec.last().params["chat_id"] == OLENA
 
 
 async def test_i_cannot_come_frees_the_place_and_stops_the_reminders(harness: Harness):
@@ -279,7 +285,7 @@ async def test_moving_a_booking_keeps_its_calendar_entry(harness: Harness):
     assert harness.rec.last().callback_data[0] == f"bm:ask:1:{later.id}"
     assert f"bm:ask:1:{other_carrier.id}" not in harness.rec.last().callback_data
     await harness.press(f"bm:ask:1:{later.id}")
-    assert "Thursday, December 10, 2026" in harness.rec.last().text
+    assert harness.tr("en").date(date(2026, 12, 10)) in harness.rec.last().text
     await harness.press(f"bm:yes:1:{later.id}")
     assert harness.rec.last().text.startswith("✅ Moved.")
     _, event = calendar_of(documents(harness, OLENA)[-1])
@@ -307,7 +313,8 @@ async def test_my_appointments_lists_bookings_and_waitlist_places(harness: Harne
     await harness.send("/appointments")
     listing = harness.rec.last()
     assert "on the waitlist in place 1" in listing.text
-    beratung_line = f"Fri, Dec 4, 10:00\u2009{DASH}\u200910:30: Beratung (one-to-one advice)"
+    when = when_short(harness.tr("en"), beratung.starts_at, beratung.ends_at)
+    beratung_line = f"{when}: Beratung (one-to-one advice)"
     assert f"{beratung_line} at Caritas, booked." in listing.text
     assert listing.callback_data[:2] == ["bv:show:2", "bv:show:3"]
     await harness.press("bv:show:2")

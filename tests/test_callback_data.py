@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.limits import MAX_CALLBACK_DATA
+from domain.locales import SUPPORTED_LOCALES
 from handlers.callback_data import Cb, build_cb, parse_cb
 from tests.conftest import Harness
 
@@ -19,7 +20,7 @@ def test_parse_never_raises(data):
 
 @given(
     st.sampled_from(["seeker", "volunteer"]),
-    st.sampled_from(["de", "en", "uk", "ar", "fa", "ru", "tr", "fr", "pt_BR"]),
+    st.sampled_from(SUPPORTED_LOCALES),
 )
 def test_built_data_round_trips(role, locale):
     data = build_cb("rl", role, locale)
@@ -28,7 +29,19 @@ def test_built_data_round_trips(role, locale):
 
 
 @pytest.mark.parametrize(
-    "data", ["rl:admin:de", "lg:../../etc", "mn:home:extra", "xx:1", "lg:", "lg:١٢", ""]
+    "data",
+    [
+        "rl:admin:de",
+        "lg:../../etc",
+        "mn:home:extra",
+        "xx:1",
+        "lg:",
+        "lg:١٢",
+        "",
+        "lg:xx",
+        "lg:pt_BR",
+        "rl:seeker:zz",
+    ],
 )
 def test_foreign_or_malformed_data_is_rejected(data):
     assert parse_cb(data) is None

@@ -3,7 +3,7 @@ aftercare check-ins, rights of other carriers."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from domain.accounts import Account
 from storage import consents
@@ -48,7 +48,8 @@ async def test_consent_opens_the_case_and_the_card_shows_its_status(harness: Har
     ) == [(None, "searching", None)]
     await harness.send(f"/find {seeker.case_number}", user_id=CASEWORKER)
     card = harness.rec.last()
-    assert "Status: <b>Searching</b> since Nov 25, 2026" in card.text
+    today = harness.tr("en").date(date(2026, 11, 25), "medium")
+    assert f"Status: <b>Searching</b> since {today}" in card.text
     assert card.callback_data[:2] == [f"xs:{seeker.id}:viewing:go", f"xl:{seeker.id}"]
 
 
@@ -170,7 +171,8 @@ async def test_pausing_remembers_where_to_resume(harness: Harness):
     await _move(harness, seeker, "viewing")
     assert await _status(harness) == (1, "viewing", None)
     await harness.send("/mydata")  # what is stored includes the case's status
-    assert "Status of your case: Viewing, since Nov 25, 2026." in harness.rec.last().text
+    today = harness.tr("en").date(date(2026, 11, 25), "medium")
+    assert f"Status of your case: Viewing, since {today}." in harness.rec.last().text
 
 
 async def test_the_household_sees_its_case_and_next_step_from_the_menu(harness: Harness):

@@ -231,12 +231,13 @@ async def test_mydata_lists_which_carrier_looked_but_never_who(harness: Harness)
 
 
 async def test_the_case_card_shows_the_households_search_to_its_carrier_only(harness: Harness):
-    # A household of three in Innenstadt up to €900 with a WBS, SCHUFA still missing.
+    # A household of three in Innenstadt up to 900 euros with a WBS, SCHUFA still missing.
     ukrainian, _ = await team_and_households(harness)
     await harness.send(f"/find {ukrainian.case_number}", user_id=CASEWORKER)
     card = harness.rec.last().text
     assert "🔎 Housing search:" in card
-    assert "3 persons, up to €900.00 a month, WBS: has one" in card
+    budget = harness.tr("en").money(900)
+    assert f"3 persons, up to {budget} a month, WBS: has one" in card
     assert "📍 Innenstadt" in card and "Missing documents: SCHUFA" in card
     assert (await last_audit(harness))[2:4] == ("case.view", ukrainian.id)
     await harness.send(f"/find {ukrainian.case_number}", user_id=OTHER_CASEWORKER)  # DRK

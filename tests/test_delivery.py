@@ -307,7 +307,8 @@ async def test_staff_see_that_a_broadcast_waits_for_the_morning(harness: Harness
     await harness.broadcast(await harness.add_users(3), started_by=staff.id)
     await harness.deliver()
     [status] = harness.rec.sent()
-    assert "quiet hours" in status.text and "8:00" in status.text
+    morning = harness.tr("en").time(datetime(2026, 11, 26, 8, 0, tzinfo=BERLIN))
+    assert "quiet hours" in status.text and f"at {morning}." in status.text
     assert sends(harness, 1000) == []
 
 

@@ -72,6 +72,8 @@ def test_the_whole_form_is_read():
         ("Stadtteil: Innenstadt", FormProblem.NOT_ONE_QUARTER),
         ("Adresse: Hauptstraße", FormProblem.NO_HOUSE_NUMBER),
         ("Vermieter: " + "x" * (MAX_CONTACT + 1), FormProblem.TOO_LONG),
+        ("Vermieter: " + "&" * (MAX_CONTACT // 4), FormProblem.TOO_LONG),  # &amp; as sent
+        ("Adresse: " + "<>" * 30 + " 1", FormProblem.TOO_LONG),
         ("Balkon: ja", FormProblem.UNKNOWN_KEY),
     ],
 )

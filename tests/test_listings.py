@@ -42,7 +42,8 @@ async def test_staff_see_the_offer_as_households_will_and_how_many_it_fits(harne
     await type_listing(harness)
     preview = harness.rec.last()
     assert "Households get the offer like this" in preview.text
-    assert "3-room flat in Deutz" in preview.text and "€850.00" in preview.text
+    rent = harness.tr("en").money(850)
+    assert "3-room flat in Deutz" in preview.text and rent in preview.text
     assert "It fits 2 active housing searches now." in preview.text
     assert CONTACT not in preview.text.split("</blockquote>")[0]  # not in the household's part
     assert "Str. 12" not in preview.text

@@ -75,7 +75,9 @@ async def test_staff_add_a_table_by_command_and_it_is_audited(harness: Harness):
     await harness.send("/start", user_id=ADMIN_ID, lang="en")
     await harness.send("/rentlimits", user_id=ADMIN_ID)
     shown = harness.rec.last().text
-    assert "3 persons: 80 m², €939.00" in shown and "Each person more: +15 m², +€158.00" in shown
+    en = harness.tr("en")
+    assert f"3 persons: 80 m², {en.money(939)}" in shown
+    assert f"Each person more: +15 m², +{en.money(158)}" in shown
     for _ in range(2):
         await harness.send("/rentlimits 2025-01-01 677 820 976 1139 1302 +163", user_id=ADMIN_ID)
     assert "Saved" in harness.rec.last().text

@@ -18,6 +18,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
@@ -162,6 +163,20 @@ async def test_ptb_sees_the_errors_as_telegram_errors(stand_in: StandIn):
         await stand_in.bot.edit_message_text("Hi", SEEKER_UK.user_id, 999_999)
     with pytest.raises(BadRequest, match="Query is too old"):
         await stand_in.bot.answer_callback_query("no-such-query")
+
+
+async def test_a_file_has_a_caption_to_edit_and_no_text(stand_in: StandIn):
+    calendar = InputFile(b"BEGIN:VCALENDAR", filename="termin.ics")
+    sent = await stand_in.bot.send_document(SEEKER_UK.user_id, calendar, caption="📅 Termin")
+    with pytest.raises(BadRequest, match="no text in the message to edit"):
+        await stand_in.bot.edit_message_text("New", SEEKER_UK.user_id, sent.message_id)
+    edited = await stand_in.bot.edit_message_caption(
+        SEEKER_UK.user_id, sent.message_id, caption="New"
+    )
+    assert isinstance(edited, Message) and edited.caption == "New" and edited.document
+    text = await stand_in.bot.send_message(SEEKER_UK.user_id, "Hi")
+    with pytest.raises(BadRequest, match="no caption in the message to edit"):
+        await stand_in.bot.edit_message_caption(SEEKER_UK.user_id, text.message_id, caption="x")
 
 
 async def test_long_polling_hands_out_updates_until_confirmed(stand_in: StandIn):

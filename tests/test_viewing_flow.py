@@ -78,7 +78,7 @@ async def test_staff_type_a_viewing_and_the_household_gets_it_with_a_calendar_fi
     await harness.deliver()
     [invitation] = _sent_to(harness, SEEKER)  # no second notice for the status "viewing"
     assert invitation.endpoint == "sendDocument"
-    assert "28 листопада, 14:30" in invitation.text
+    assert harness.tr("uk").when(datetime(2026, 11, 28, 13, 30, tzinfo=UTC)) in invitation.text
     assert "Venloer Str. 12, Ehrenfeld" in invitation.text and "vor der Haustür" in invitation.text
     assert invitation.callback_data == ["va:1:yes", "va:1:no", "kv:1", "mn:home"]
     calendar, event = _event(invitation)
