@@ -102,15 +102,20 @@ async def polling(
         yield app
 
 
+def _forget_chats_without_database(database_path: Path) -> None:
+    """Deleting data/sandbox.sqlite3 still starts everything afresh, the chats too."""
+    if database_path.exists():
+        return
+    path = chats_path(database_path)
+    for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+
+
 @asynccontextmanager
 async def chat_store(database_path: Path) -> AsyncIterator[ChatStore]:
-    """The chats kept next to the bot's database; without that database they start afresh
-    too, so deleting data/sandbox.sqlite3 still starts everything anew."""
-    path = chats_path(database_path)
-    if not database_path.exists():
-        for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
-    store = await ChatStore.open(path)
+    """The chats kept next to the bot's database."""
+    await asyncio.to_thread(_forget_chats_without_database, database_path)
+    store = await ChatStore.open(chats_path(database_path))
     try:
         yield store
     finally:

@@ -386,14 +386,14 @@ async def test_chats_and_files_survive_a_restart_and_new_messages_still_arrive(t
         assert (await again.photo[-1].get_file()).file_size == len(PNG)
         # New ids go on from the old ones, so the bot's update journal takes the new /start.
         await second.api.user_sends(user, "/start")
-        assert await second.api.wait_for(
-            lambda: len([m for m in bot_messages(second.api, 7100001) if "lg:uk" in button_data(m)])
-            == 2,
-            WAIT,
-        )
+        assert await second.api.wait_for(lambda: len(language_questions(second.api)) == 2, WAIT)
         ids = [m["id"] for m in second.api.chat_view(user)["messages"]]
         assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert first.api.refused == second.api.refused == []
+
+
+def language_questions(api: BotApi) -> list[ChatMessage]:
+    return [m for m in bot_messages(api, SEEKER_UK.user_id) if "lg:uk" in button_data(m)]
 
 
 async def test_deleting_the_database_starts_the_chats_afresh_too(tmp_path: Path):
