@@ -10,7 +10,9 @@ import os
 import re
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -47,12 +49,12 @@ async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
     assert running.api.refused == [], "the bot made requests Telegram would refuse"
 
 
-@pytest.fixture
-async def page(sandbox: Sandbox) -> AsyncIterator[object]:
+@asynccontextmanager
+async def chat_page(sandbox: Sandbox, **options: Any) -> AsyncIterator[Any]:
     async with playwright.async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            page = await browser.new_page()
+            page = await browser.new_page(**options)
             await page.goto(sandbox.url)
             yield page
         finally:
@@ -60,16 +62,16 @@ async def page(sandbox: Sandbox) -> AsyncIterator[object]:
 
 
 @pytest.fixture
-async def phone(sandbox: Sandbox) -> AsyncIterator[object]:
+async def page(sandbox: Sandbox) -> AsyncIterator[Any]:
+    async with chat_page(sandbox) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def phone(sandbox: Sandbox) -> AsyncIterator[Any]:
     """The page as a phone shows it: 390 by 844 CSS pixels."""
-    async with playwright.async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            page = await browser.new_page(viewport=PHONE)
-            await page.goto(sandbox.url)
-            yield page
-        finally:
-            await browser.close()
+    async with chat_page(sandbox, viewport=PHONE) as opened:
+        yield opened
 
 
 async def send(page, text: str) -> None:
