@@ -6,6 +6,7 @@ Chromium through executable_path; .ci/run installs it. Without one the tests are
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -175,3 +176,36 @@ async def test_a_dismissed_alert_stays_dismissed_when_the_chat_renders_again(
     await sandbox.app.bot.send_message(seeker, "Something new")  # the chat renders again
     await expect(page.locator(".msg.bot .text").last).to_have_text("Something new")
     await expect(alert).to_be_hidden()
+
+
+# One pixel, a real PNG: the browser must be able to show it.
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+async def test_after_a_restart_the_page_comes_back_with_its_chat_and_photos(tmp_path: Path):
+    database = tmp_path / "sandbox.sqlite3"
+    async with playwright.async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            async with running_sandbox({}, database) as first:
+                port = int(first.url.rsplit(":", 1)[1])
+                page = await browser.new_page()
+                await page.goto(f"{first.url}/#seeker-uk")
+                await first.app.bot.send_photo(7100001, PIXEL, caption="Kalk")
+                await send(page, "/start")
+                await expect(page.locator('[data-callback="lg:uk"]')).to_be_visible()
+            await expect(page.locator("#status")).to_be_visible()  # offline
+            async with running_sandbox({}, database, port=port) as second:
+                # The long poll lasts 30 s: a page waiting for it would fail here.
+                await expect(page.locator("#status")).to_be_hidden()
+                await second.app.bot.send_message(7100001, "After the restart")
+                await expect(page.locator(".msg.bot .text").last).to_have_text("After the restart")
+                await expect(page.locator(".msg.user .text")).to_have_text(["/start"])
+                photo = page.locator(".msg.bot img")
+                await expect(photo).to_be_visible()
+                assert await photo.evaluate("image => image.naturalWidth") == 1
+            assert first.api.refused == second.api.refused == []
+        finally:
+            await browser.close()
