@@ -1,23 +1,25 @@
 """A stand-in of the Telegram Bot API: the methods the bot uses, answering as Telegram does.
 
 The bot talks to it over HTTP exactly as to Telegram (see `sandbox.web`); the web chat page plays
-the users. Chats, messages and files live in memory; the bot's own database is a real file.
+the users. Chats, messages and files live in memory and, given a `ChatStore`, in its file too, so
+a restart keeps them as Telegram would; the bot's own database is a separate file.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import mimetypes
 import re
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.limits import MAX_UPDATES_PER_POLL, SANDBOX_LONG_POLL_SECONDS
 from sandbox.refusals import QUERY_TOO_OLD, edit_problems, html_to_text, validate
+from sandbox.store import ChatStore, CommandScope, Saved
 
 SANDBOX_TOKEN = "7000000001:sandbox-not-a-telegram-token"
 BOT_USER = {
@@ -102,6 +104,25 @@ class ChatMessage:
     file_kind: str | None = None  # "document" or "photo"
     edited: bool = False
 
+    def saved(self) -> dict[str, Any]:
+        """What the ChatStore keeps; the file by its id, as it is stored once."""
+        return {
+            "message_id": self.message_id,
+            "date": self.date,
+            "from_bot": self.from_bot,
+            "body": self.body,
+            "html": self.html,
+            "inline_markup": self.inline_markup,
+            "file_id": self.file.file_id if self.file else None,
+            "file_kind": self.file_kind,
+            "edited": self.edited,
+        }
+
+    @classmethod
+    def restored(cls, saved: dict[str, Any], files: dict[str, StoredFile]) -> ChatMessage:
+        file_id = saved.pop("file_id")
+        return cls(**saved, file=files.get(file_id) if file_id else None)
+
     def telegram(self, chat: Chat) -> dict[str, Any]:
         """The message as Telegram hands it to the bot."""
         message: dict[str, Any] = {
@@ -168,14 +189,22 @@ Method = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
 class BotApi:
-    def __init__(self, users: Iterable[dict[str, Any]], token: str = SANDBOX_TOKEN) -> None:
+    def __init__(
+        self,
+        users: Iterable[dict[str, Any]],
+        token: str = SANDBOX_TOKEN,
+        store: ChatStore | None = None,
+    ) -> None:
         self.token = token
         self.chats = {int(user["id"]): Chat(user) for user in users}
         self.updates: list[dict[str, Any]] = []
         self.files: dict[str, StoredFile] = {}
         self.refused: list[str] = []  # every request answered with an error, for tests and logs
-        self.commands: dict[tuple[str, int | None, str], list[dict[str, Any]]] = {}
-        self._ids = itertools.count(1)  # one counter for every id: each unique and increasing
+        self.commands: dict[CommandScope, list[dict[str, Any]]] = {}
+        # Chat versions restart with the process; a page that saw another run reloads at once.
+        self.run = uuid.uuid4().hex
+        self._store = store
+        self._last_id = 0  # one counter for every id: each unique and increasing, across runs
         self._callbacks: dict[str, int] = {}  # unanswered callback query id -> user id
         self._changed = asyncio.Condition()
         self._closed = False
@@ -200,6 +229,35 @@ class BotApi:
         }
         # Telegram reads method names case-insensitively.
         self._names = {name.lower(): name for name in self._methods}
+
+    async def load(self) -> None:
+        """What the store kept from earlier runs; call once, before serving."""
+        if self._store is None:
+            return
+        saved: Saved = await self._store.load()
+        self._last_id = saved.last_id
+        for file_id, name, mime_type, data in saved.files:
+            self.files[file_id] = StoredFile(file_id, name, mime_type, data)
+        for user, keyboard in saved.chats.values():
+            self.chat_of(user).keyboard = keyboard
+        for user_id, message in saved.messages:
+            restored = ChatMessage.restored(message, self.files)
+            self.chats[user_id].messages[restored.message_id] = restored
+        self.commands.update(saved.menus)
+
+    async def _new_id(self) -> int:
+        self._last_id += 1
+        if self._store is not None:
+            await self._store.save_last_id(self._last_id)
+        return self._last_id
+
+    async def _keep(self, chat: Chat, message: ChatMessage | None = None) -> None:
+        """Writes the chat (and a new or changed message) to the store, then shows it."""
+        if self._store is not None:
+            await self._store.save_chat(chat.user, chat.keyboard)
+            if message is not None:
+                await self._store.save_message(chat.user_id, message.message_id, message.saved())
+        await self._touch(chat)
 
     # The bot's side.
 
@@ -257,7 +315,7 @@ class BotApi:
     async def _post(self, chat: Chat, message: ChatMessage, params: dict[str, Any]) -> Any:
         self._apply_markup(chat, message, params.get("reply_markup"))
         chat.messages[message.message_id] = message
-        await self._touch(chat)
+        await self._keep(chat, message)
         return message.telegram(chat)
 
     def _apply_markup(self, chat: Chat, message: ChatMessage, markup: Any) -> None:
@@ -269,23 +327,23 @@ class BotApi:
         elif markup.get("remove_keyboard"):
             chat.keyboard = None
 
-    def _new_message(self, *, from_bot: bool, **content: Any) -> ChatMessage:
-        return ChatMessage(next(self._ids), int(time.time()), from_bot, **content)
+    async def _new_message(self, *, from_bot: bool, **content: Any) -> ChatMessage:
+        return ChatMessage(await self._new_id(), int(time.time()), from_bot, **content)
 
     async def _send_message(self, params: dict[str, Any]) -> Any:
         chat = self._chat(params)
-        message = self._new_message(
+        message = await self._new_message(
             from_bot=True, body=str(params["text"]), html=params.get("parse_mode") == "HTML"
         )
         return await self._post(chat, message, params)
 
     async def _send_file(self, params: dict[str, Any], kind: str) -> Any:
         chat = self._chat(params)
-        message = self._new_message(
+        message = await self._new_message(
             from_bot=True,
             body=str(params.get("caption") or ""),
             html=params.get("parse_mode") == "HTML",
-            file=self._file(params, kind),
+            file=await self._file(params, kind),
             file_kind=kind,
         )
         return await self._post(chat, message, params)
@@ -301,29 +359,31 @@ class BotApi:
         chat = self._chat(params)
         sent = []
         for item in params["media"]:
-            message = self._new_message(
+            message = await self._new_message(
                 from_bot=True,
                 body=str(item.get("caption") or ""),
                 html=item.get("parse_mode") == "HTML",
-                file=self._file({**params, "photo": item["media"]}, "photo"),
+                file=await self._file({**params, "photo": item["media"]}, "photo"),
                 file_kind="photo",
             )
             sent.append(await self._post(chat, message, {}))
         return sent
 
-    def _file(self, params: dict[str, Any], kind: str) -> StoredFile:
+    async def _file(self, params: dict[str, Any], kind: str) -> StoredFile:
         value = params.get(kind)
         if isinstance(value, str) and value.startswith("attach://"):
             value = params.get(value.removeprefix("attach://"))
         if isinstance(value, Upload):
-            return self.store_file(value)
+            return await self.store_file(value)
         if isinstance(value, str) and value in self.files:
             return self.files[value]  # sent again by its file_id
         raise bad_request("wrong file identifier/HTTP URL specified")
 
-    def store_file(self, upload: Upload) -> StoredFile:
-        file_id = f"sandbox-file-{next(self._ids)}"
+    async def store_file(self, upload: Upload) -> StoredFile:
+        file_id = f"sandbox-file-{await self._new_id()}"
         stored = StoredFile(file_id, upload.filename, upload.mime_type, upload.data)
+        if self._store is not None:
+            await self._store.save_file(file_id, stored.name, stored.mime_type, stored.data)
         self.files[file_id] = stored
         return stored
 
@@ -351,7 +411,7 @@ class BotApi:
             raise bad_request(problems[0])
         message.body, message.html, message.inline_markup = body, html, markup
         message.edited = True
-        await self._touch(chat)
+        await self._keep(chat, message)
         return message.telegram(chat)
 
     async def _edit_message_text(self, params: dict[str, Any]) -> Any:
@@ -372,9 +432,11 @@ class BotApi:
         return await self._edit(chat, message, params, edit)
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:
-        chat = self._chat(params)
-        if chat.messages.pop(int(params.get("message_id") or 0), None) is None:
+        chat, message_id = self._chat(params), int(params.get("message_id") or 0)
+        if chat.messages.pop(message_id, None) is None:
             raise bad_request("message to delete not found")
+        if self._store is not None:
+            await self._store.delete_message(message_id)
         await self._touch(chat)
         return True
 
@@ -384,7 +446,11 @@ class BotApi:
             raise bad_request(QUERY_TOO_OLD)
         if params.get("text"):
             chat = self.chats[user_id]
-            chat.notice = {"text": params["text"], "alert": bool(params.get("show_alert"))}
+            chat.notice = {
+                "id": await self._new_id(),  # the page shows each notice once
+                "text": params["text"],
+                "alert": bool(params.get("show_alert")),
+            }
             await self._touch(chat)
         return True
 
@@ -396,14 +462,21 @@ class BotApi:
         return str(scope["type"]), int(chat_id) if chat_id is not None else None, language
 
     async def _set_my_commands(self, params: dict[str, Any]) -> bool:
-        self.commands[self._command_key(params)] = list(params["commands"])
-        await self._touch(*self.chats.values())  # every open page shows the new menu
+        await self._set_menu(self._command_key(params), list(params["commands"]))
         return True
 
     async def _delete_my_commands(self, params: dict[str, Any]) -> bool:
-        self.commands.pop(self._command_key(params), None)
-        await self._touch(*self.chats.values())
+        await self._set_menu(self._command_key(params), None)
         return True
+
+    async def _set_menu(self, scope: CommandScope, commands: list[dict[str, Any]] | None) -> None:
+        if commands is None:
+            self.commands.pop(scope, None)
+        else:
+            self.commands[scope] = commands
+        if self._store is not None:
+            await self._store.save_menu(scope, commands)
+        await self._touch(*self.chats.values())  # every open page shows the new menu
 
     async def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self.commands.get(self._command_key(params), [])
@@ -429,15 +502,18 @@ class BotApi:
         chat.messages[message.message_id] = message
         if chat.keyboard and chat.keyboard.get("one_time_keyboard"):
             chat.keyboard = None
-        self.updates.append({"update_id": next(self._ids), "message": message.telegram(chat)})
-        await self._touch(chat)
+        update = {"update_id": await self._new_id(), "message": message.telegram(chat)}
+        self.updates.append(update)
+        await self._keep(chat, message)
 
     async def user_sends(self, user: dict[str, Any], text: str) -> None:
-        await self._from_user(self.chat_of(user), self._new_message(from_bot=False, body=text))
+        message = await self._new_message(from_bot=False, body=text)
+        await self._from_user(self.chat_of(user), message)
 
     async def user_uploads(self, user: dict[str, Any], upload: Upload) -> None:
         kind = "photo" if upload.mime_type.startswith("image/") else "document"
-        message = self._new_message(from_bot=False, file=self.store_file(upload), file_kind=kind)
+        stored = await self.store_file(upload)
+        message = await self._new_message(from_bot=False, file=stored, file_kind=kind)
         await self._from_user(self.chat_of(user), message)
 
     async def user_presses(self, user_id: int, message_id: int, data: str) -> None:
@@ -447,7 +523,7 @@ class BotApi:
         buttons = (message.inline_markup or {}).get("inline_keyboard", []) if message else []
         if message is None or data not in [b.get("callback_data") for row in buttons for b in row]:
             raise LookupError(f"no button {data!r} on message {message_id}")
-        query_id = str(next(self._ids))
+        query_id = str(await self._new_id())
         self._callbacks[query_id] = user_id
         chat.notice = None
         query = {
@@ -457,7 +533,7 @@ class BotApi:
             "message": message.telegram(chat),
             "data": data,
         }
-        self.updates.append({"update_id": next(self._ids), "callback_query": query})
+        self.updates.append({"update_id": await self._new_id(), "callback_query": query})
         await self._touch(chat)
 
     def menu_commands(self, user: dict[str, Any]) -> list[dict[str, Any]]:
@@ -478,6 +554,7 @@ class BotApi:
     def chat_view(self, user: dict[str, Any]) -> dict[str, Any]:
         chat = self.chat_of(user)
         return {
+            "run": self.run,
             "version": chat.version,
             "messages": [message.for_page() for message in chat.messages.values()],
             "keyboard": chat.keyboard,

@@ -59,4 +59,6 @@ PERSONAS = (
     CARITAS_STAFF,
     Persona("staff-drk", 7100008, "Tobias", "de", "staff of DRK", carrier="drk"),
     ADMIN,
+    # Not registered: the one to open an invitation link with and become staff.
+    Persona("newcomer", 7100010, "Lena", "de", "new colleague, no account yet"),
 )

@@ -15,9 +15,11 @@ from aiohttp import web
 from bot.app import build_application
 from bot.context import BotApp
 from bot.settings import Settings, SettingsError, parse_port
+from domain.pacing import QuietHours
 from sandbox.bot_api import SANDBOX_TOKEN, BotApi
 from sandbox.personas import ADMIN, PERSONAS
 from sandbox.seed import seed
+from sandbox.store import ChatStore, chats_path
 from sandbox.web import make_web_app
 
 # Its own file, so demo staff and personas never land in a real database.
@@ -33,16 +35,32 @@ class Sandbox:
 
 
 def sandbox_settings(env: Mapping[str, str], url: str, database_path: Path) -> Settings:
-    """The operator's TZ and DEFAULT_LOCALE; token, endpoint, database and admin are ours."""
-    kept = {key: env[key] for key in ("TZ", "DEFAULT_LOCALE") if key in env}
+    """The operator's TZ, DEFAULT_LOCALE and QUIET_HOURS; token, endpoint, database and admin
+    are ours. Quiet hours are off unless set: whoever tries the bot in the evening should see
+    an offer arrive, not wait for 08:00."""
+    kept = {key: env[key] for key in ("TZ", "DEFAULT_LOCALE", "QUIET_HOURS") if key in env}
     return Settings.from_env(
         {
+            "QUIET_HOURS": "off",
             **kept,
             "BOT_TOKEN": SANDBOX_TOKEN,
             "TELEGRAM_BASE_URL": f"{url}/bot",
             "DATABASE_PATH": str(database_path),
             "ADMIN_IDS": str(ADMIN.user_id),
         }
+    )
+
+
+def quiet_hours_note(quiet: QuietHours | None) -> str:
+    """One line for the console and the page: when notices wait, and how to change it."""
+    if quiet is None:
+        return (
+            "Quiet hours are off: offers and notices arrive at any hour "
+            "(set QUIET_HOURS=21:00-08:00 to try them)."
+        )
+    return (
+        f"Quiet hours {quiet.start:%H:%M}-{quiet.end:%H:%M} (QUIET_HOURS): offers and notices "
+        f"sent then arrive at {quiet.end:%H:%M}."
     )
 
 
@@ -84,15 +102,40 @@ async def polling(
         yield app
 
 
+def _forget_chats_without_database(database_path: Path) -> None:
+    """Deleting data/sandbox.sqlite3 still starts everything afresh, the chats too."""
+    if database_path.exists():
+        return
+    path = chats_path(database_path)
+    for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+
+
+@asynccontextmanager
+async def chat_store(database_path: Path) -> AsyncIterator[ChatStore]:
+    """The chats kept next to the bot's database."""
+    await asyncio.to_thread(_forget_chats_without_database, database_path)
+    store = await ChatStore.open(chats_path(database_path))
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
 @asynccontextmanager
 async def running_sandbox(
     env: Mapping[str, str], database_path: Path = SANDBOX_DATABASE, port: int = 0
 ) -> AsyncIterator[Sandbox]:
-    api = BotApi(persona.telegram_user() for persona in PERSONAS)
-    async with serving(make_web_app(api, PERSONAS), port) as url:
-        app = build_application(sandbox_settings(env, url, database_path))
-        async with polling(app, prepare=seed):
-            yield Sandbox(url, api, app)
+    # Read before serving: a bad variable stops the sandbox before anything starts.
+    quiet_hours = sandbox_settings(env, f"http://{HOST}", database_path).quiet_hours
+    async with chat_store(database_path) as store:
+        api = BotApi((persona.telegram_user() for persona in PERSONAS), store=store)
+        await api.load()
+        web_app = make_web_app(api, PERSONAS, quiet_hours_note(quiet_hours))
+        async with serving(web_app, port) as url:
+            app = build_application(sandbox_settings(env, url, database_path))
+            async with polling(app, prepare=seed):
+                yield Sandbox(url, api, app)
 
 
 async def _serve_until_stopped(env: Mapping[str, str], port: int) -> None:
@@ -102,7 +145,9 @@ async def _serve_until_stopped(env: Mapping[str, str], port: int) -> None:
         print(  # noqa: T201
             "No BOT_TOKEN is set, so this is the sandbox: the real bot talks to a stand-in of "
             f"Telegram on this computer.\n\n    Open {sandbox.url}/ in your browser.\n\n"
-            f"Its database is {SANDBOX_DATABASE}. Stop with Ctrl+C.",
+            f"{quiet_hours_note(sandbox.app.bot_data.settings.quiet_hours)}\n"
+            f"Its database is {SANDBOX_DATABASE}, its chats {chats_path(SANDBOX_DATABASE)}. "
+            "Stop with Ctrl+C.",
             flush=True,
         )
         await stopped.wait()

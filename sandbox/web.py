@@ -11,7 +11,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.limits import MAX_FILE_UPLOAD, SANDBOX_LONG_POLL_SECONDS
-from sandbox.bot_api import ApiError, BotApi, Upload, bad_request
+from sandbox.bot_api import BOT_USER, ApiError, BotApi, Upload, bad_request
 from sandbox.personas import Persona
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -29,16 +29,22 @@ PAGE_POLICY = "default-src 'self'; img-src 'self'; object-src 'none'; base-uri '
 
 API = web.AppKey("api", BotApi)
 PERSONAS = web.AppKey("personas", dict)
+ABOUT = web.AppKey("about", dict)
 
 
-def make_web_app(api: BotApi, personas: Sequence[Persona]) -> web.Application:
+def make_web_app(
+    api: BotApi, personas: Sequence[Persona], quiet_hours_note: str = ""
+) -> web.Application:
     app = web.Application(client_max_size=MAX_FILE_UPLOAD)
     app[API] = api
     app[PERSONAS] = {persona.key: persona for persona in personas}
+    # The bot's username makes its t.me links clickable on the page.
+    app[ABOUT] = {"bot_username": BOT_USER["username"], "quiet_hours": quiet_hours_note}
     app.router.add_route("*", "/bot{token}/{method}", bot_api_method)
     app.router.add_get("/file/bot{token}/{file_id}", bot_file)
     app.router.add_get("/", page)
     app.router.add_static("/static/", STATIC_DIR)
+    app.router.add_get("/api/about", about)
     app.router.add_get("/api/personas", list_personas)
     app.router.add_get("/api/chats/{persona}", chat_state)
     app.router.add_post("/api/chats/{persona}/messages", send_text)
@@ -111,17 +117,24 @@ def _persona(request: web.Request) -> Persona:
     return persona
 
 
+async def about(request: web.Request) -> web.Response:
+    return web.json_response(request.app[ABOUT])
+
+
 async def list_personas(request: web.Request) -> web.Response:
     return web.json_response([p.for_page() for p in request.app[PERSONAS].values()])
 
 
 async def chat_state(request: web.Request) -> web.Response:
-    """Long poll: answers once the chat changed after version `after`, or after a while."""
+    """Long poll: answers once the chat changed after version `after` of this `run`, or after a
+    while; at once to a page that saw another run, as versions restart with the process."""
     api, user = request.app[API], _persona(request).telegram_user()
     try:
         after = int(request.query.get("after", "-1"))
     except ValueError:
         raise web.HTTPBadRequest(text="after must be a number") from None
+    if request.query.get("run") != api.run:
+        after = -1
     chat = api.chat_of(user)
     await api.wait_for(lambda: chat.version > after, SANDBOX_LONG_POLL_SECONDS)
     return web.json_response(api.chat_view(user))

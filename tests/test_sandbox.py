@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import AsyncIterator
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +29,11 @@ from telegram.error import BadRequest
 import bot.__main__
 from bot.limits import MAX_CALLBACK_DATA, MAX_TEXT_LENGTH
 from bot.settings import has_token
-from sandbox.bot_api import SANDBOX_TOKEN, BotApi, ChatMessage, Upload
+from domain.pacing import QuietHours
+from sandbox.bot_api import BOT_USER, SANDBOX_TOKEN, BotApi, ChatMessage, Upload
 from sandbox.personas import ADMIN, PERSONAS
 from sandbox.refusals import html_errors, html_to_text
-from sandbox.run import Sandbox, running_sandbox, serving
+from sandbox.run import Sandbox, quiet_hours_note, running_sandbox, sandbox_settings, serving
 from sandbox.web import make_web_app
 
 PERSONA = {persona.key: persona for persona in PERSONAS}
@@ -198,10 +201,14 @@ async def test_a_button_press_reaches_the_bot_and_its_answer_the_page(stand_in: 
     assert update.callback_query.data == "cs:yes"
     assert update.callback_query.message.text == "Agree?"
     await stand_in.bot.answer_callback_query(update.callback_query.id, "This button has expired.")
-    assert stand_in.api.chat_view(SEEKER_UK.telegram_user())["notice"] == {
-        "text": "This button has expired.",
-        "alert": False,
-    }
+    notice = stand_in.api.chat_view(SEEKER_UK.telegram_user())["notice"]
+    assert (notice["text"], notice["alert"]) == ("This button has expired.", False)
+    await stand_in.api.user_presses(SEEKER_UK.user_id, sent.message_id, "cs:yes")
+    (_, again) = await stand_in.bot.get_updates(timeout=0)
+    await stand_in.bot.answer_callback_query(again.callback_query.id, "Saved.", show_alert=True)
+    # Each answer has its own id: the page shows an alert once, however often it re-renders.
+    shown = stand_in.api.chat_view(SEEKER_UK.telegram_user())["notice"]
+    assert shown["alert"] and shown["id"] != notice["id"]
 
 
 async def test_documents_can_be_downloaded_and_text_files_viewed(stand_in: StandIn):
@@ -280,7 +287,7 @@ async def test_the_caritas_persona_finds_a_demo_listing_ready_to_publish(sandbox
 
 
 async def test_the_stand_in_sends_an_album_of_stored_photos(sandbox: Sandbox):
-    stored = sandbox.api.store_file(Upload("flat.png", "image/png", b"\x89PNG"))
+    stored = await sandbox.api.store_file(Upload("flat.png", "image/png", b"\x89PNG"))
     album = [
         {"type": "photo", "media": stored.file_id, "caption": "Kalk"},
         {"type": "photo", "media": stored.file_id},
@@ -371,3 +378,77 @@ async def test_malformed_parameters_get_a_bad_request_not_a_crash(stand_in: Stan
         "deleteMessage", chat_id=SEEKER_UK.user_id, message_id="x"
     )
     assert status == 400 and answer["description"].startswith("Bad Request: wrong parameters")
+
+
+# Restarts: what Telegram would keep, the stand-in keeps.
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def test_chats_and_files_survive_a_restart_and_new_messages_still_arrive(tmp_path: Path):
+    database, user = tmp_path / "sandbox.sqlite3", SEEKER_UK.telegram_user()
+    async with running_sandbox({}, database) as first:
+        await first.api.user_sends(user, "/start")
+        assert await first.api.wait_for(lambda: "lg:uk" in last_buttons(first.api, 7100001), WAIT)
+        photo = await first.app.bot.send_photo(
+            SEEKER_UK.user_id, InputFile(PNG, filename="flat.png"), caption="Kalk"
+        )
+        before = first.api.chat_view(user)["messages"]
+    async with running_sandbox({}, database) as second:
+        assert second.api.chat_view(user)["messages"] == before
+        # The file_id the bot stored (a listing's photo) still works.
+        again = await second.app.bot.send_photo(SEEKER_UK.user_id, photo.photo[-1].file_id)
+        assert (await again.photo[-1].get_file()).file_size == len(PNG)
+        # New ids go on from the old ones, so the bot's update journal takes the new /start.
+        await second.api.user_sends(user, "/start")
+        assert await second.api.wait_for(lambda: len(language_questions(second.api)) == 2, WAIT)
+        ids = [m["id"] for m in second.api.chat_view(user)["messages"]]
+        assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert first.api.refused == second.api.refused == []
+
+
+def language_questions(api: BotApi) -> list[ChatMessage]:
+    return [m for m in bot_messages(api, SEEKER_UK.user_id) if "lg:uk" in button_data(m)]
+
+
+async def test_deleting_the_database_starts_the_chats_afresh_too(tmp_path: Path):
+    database, user = tmp_path / "sandbox.sqlite3", SEEKER_UK.telegram_user()
+    async with running_sandbox({}, database) as first:
+        await first.api.user_sends(user, "/start")
+    database.unlink()
+    async with running_sandbox({}, database) as second:
+        assert second.api.chat_view(user)["messages"] == []
+
+
+async def test_a_page_that_saw_another_run_gets_the_chat_at_once(sandbox: Sandbox):
+    chat = f"{sandbox.url}/api/chats/seeker-uk"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(chat) as fresh:
+            state = await fresh.json()
+        # A version far ahead, from the run before the restart: no waiting for a change.
+        stale = http.get(chat, params={"after": str(state["version"] + 100), "run": "before"})
+        async with asyncio.timeout(WAIT), stale as answer:
+            assert (await answer.json())["run"] == state["run"] == sandbox.api.run
+
+
+# Quiet hours: off in the sandbox unless asked for.
+
+
+def test_the_sandbox_runs_without_quiet_hours_unless_quiet_hours_is_set(tmp_path: Path):
+    url, database = "http://127.0.0.1:1", tmp_path / "sandbox.sqlite3"
+    assert sandbox_settings({}, url, database).quiet_hours is None
+    assert "Quiet hours are off" in quiet_hours_note(None)
+    quiet = sandbox_settings({"QUIET_HOURS": "22:00-07:00"}, url, database).quiet_hours
+    assert quiet == QuietHours(time(22), time(7))
+    assert "arrive at 07:00" in quiet_hours_note(quiet)
+
+
+async def test_the_page_tells_whether_quiet_hours_apply(tmp_path: Path):
+    async with (
+        running_sandbox({}, tmp_path / "sandbox.sqlite3") as running,
+        aiohttp.ClientSession() as http,
+        http.get(f"{running.url}/api/about") as answer,
+    ):
+        about = await answer.json()
+    assert running.app.bot_data.settings.quiet_hours is None
+    assert about == {"bot_username": BOT_USER["username"], "quiet_hours": quiet_hours_note(None)}

@@ -7,11 +7,17 @@ const TELEGRAM_TAGS = new Set([
   "span", "tg-spoiler", "blockquote", "tg-emoji",
 ]);
 const SAFE_LINK = /^(https?:|tg:|mailto:)/i;
+// A deep link as the bot writes it: https://t.me/<bot>?start=<payload> (Telegram's alphabet).
+const DEEP_LINK = /(?:https?:\/\/)?(?:t|telegram)\.me\/([A-Za-z0-9_]{4,32})\?start=([A-Za-z0-9_-]{1,64})/g;
+const RETRY_MS = [250, 500, 1000]; // after a failed poll; the last one repeats
+const TOAST_MS = 4000; // a callback answer without show_alert fades as on Telegram
 
 const $ = (id) => document.getElementById(id);
 let personas = [];
 let current = null;
 let polling = null; // AbortController of the current chat's long poll
+let botUsername = "";
+const dismissed = new Set(); // notices closed or faded: each is shown once
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -34,18 +40,52 @@ function post(path, body) {
   });
 }
 
-// The bot's HTML, rebuilt node by node from an inert document: only Telegram's tags survive.
-function sanitized(html) {
-  return copyAllowed(new DOMParser().parseFromString(html, "text/html").body);
+// The start payload of a t.me link to this bot, else null.
+function deepLinkPayload(url) {
+  DEEP_LINK.lastIndex = 0;
+  const match = DEEP_LINK.exec(url);
+  const ours = match && match.index === 0 && match[0].length === url.length;
+  return ours && match[1].toLowerCase() === botUsername.toLowerCase() ? match[2] : null;
 }
 
-function copyAllowed(source) {
+// A link to this bot opens a chat with "/start <payload>", as tapping it on Telegram does.
+function deepLink(link, href, payload) {
+  link.href = href;
+  link.className = "deep-link";
+  link.title = "Open the bot with this link";
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    openAs(payload);
+  });
+  return link;
+}
+
+// Text with the t.me links to this bot made clickable; any other text stays text.
+function linkified(text) {
+  const out = document.createDocumentFragment();
+  let last = 0;
+  for (const match of text.matchAll(DEEP_LINK)) {
+    if (match[1].toLowerCase() !== botUsername.toLowerCase()) continue;
+    out.append(text.slice(last, match.index));
+    out.append(deepLink(element("a", "", match[0]), match[0], match[2]));
+    last = match.index + match[0].length;
+  }
+  out.append(text.slice(last));
+  return out;
+}
+
+// The bot's HTML, rebuilt node by node from an inert document: only Telegram's tags survive.
+function sanitized(html) {
+  return copyAllowed(new DOMParser().parseFromString(html, "text/html").body, false);
+}
+
+function copyAllowed(source, inLink) {
   const out = document.createDocumentFragment();
   for (const child of source.childNodes) {
     if (child.nodeType === Node.TEXT_NODE) {
-      out.append(child.data);
+      out.append(inLink ? child.data : linkified(child.data));
     } else if (child.nodeType === Node.ELEMENT_NODE) {
-      const inner = copyAllowed(child);
+      const inner = copyAllowed(child, inLink || child.localName === "a");
       const copy = TELEGRAM_TAGS.has(child.localName) ? shown(child) : null;
       if (copy) {
         copy.append(inner);
@@ -67,6 +107,8 @@ function shown(source) {
   if (tag === "a") {
     const link = element("a");
     const href = source.getAttribute("href") || "";
+    const payload = deepLinkPayload(href);
+    if (payload) return deepLink(link, href, payload);
     if (SAFE_LINK.test(href)) {
       link.href = href;
       link.target = "_blank";
@@ -108,6 +150,8 @@ function renderButtons(message) {
       if (spec.callback_data !== undefined) {
         button.dataset.callback = spec.callback_data;
         button.addEventListener("click", () => press(message.id, spec.callback_data, button));
+      } else if (spec.url && deepLinkPayload(spec.url)) {
+        button.addEventListener("click", () => openAs(deepLinkPayload(spec.url)));
       } else if (spec.url) {
         button.addEventListener("click", () => window.open(spec.url, "_blank", "noopener"));
       }
@@ -126,7 +170,7 @@ function renderMessage(message) {
   if (message.body) {
     const text = element("div", "text");
     text.dir = "auto";
-    text.append(message.html ? sanitized(message.body) : message.body);
+    text.append(message.html ? sanitized(message.body) : linkified(message.body));
     bubble.append(text);
   }
   if (message.edited) bubble.append(element("span", "edited", "edited"));
@@ -178,18 +222,28 @@ function toggleCommands(open) {
   $("menu-button").setAttribute("aria-expanded", String(open));
 }
 
+// A callback answer's text: shown once, until OK (an alert) or a few seconds (a toast).
 function renderNotice(notice) {
   const box = $("notice");
-  box.replaceChildren();
-  box.hidden = !notice;
-  if (!notice) return;
+  if (!notice || dismissed.has(notice.id)) {
+    box.hidden = true;
+    return;
+  }
+  if (!box.hidden && box.dataset.id === String(notice.id)) return; // on screen already
+  const dismiss = () => {
+    dismissed.add(notice.id);
+    if (box.dataset.id === String(notice.id)) box.hidden = true;
+  };
+  box.dataset.id = notice.id;
   box.className = notice.alert ? "alert" : "toast";
   const text = element("span", "", notice.text);
   text.dir = "auto";
   const close = element("button", "", "OK");
   close.type = "button";
-  close.addEventListener("click", () => { box.hidden = true; });
-  box.append(text, close);
+  close.addEventListener("click", dismiss);
+  box.replaceChildren(text, close);
+  box.hidden = false;
+  if (!notice.alert) setTimeout(dismiss, TOAST_MS);
 }
 
 function render(state) {
@@ -204,27 +258,34 @@ function render(state) {
 }
 
 function setStatus(text) {
-  $("chat-title").dataset.status = text;
+  $("status").textContent = text;
+  $("status").hidden = !text;
 }
 
 // Long polling: each answer is the whole chat, so an edited or deleted message just re-renders.
+// Versions count within one run of the sandbox; after a restart the server answers at once.
 async function follow(persona) {
   if (polling) polling.abort();
   const controller = new AbortController();
   polling = controller;
   let version = -1;
+  let run = "";
+  let failures = 0;
   while (!controller.signal.aborted) {
     try {
-      const path = `/api/chats/${persona.key}?after=${version}`;
+      const path = `/api/chats/${persona.key}?after=${version}&run=${run}`;
       const state = await request(path, { signal: controller.signal });
       if (controller.signal.aborted) return;
-      version = state.version;
+      ({ version, run } = state);
+      failures = 0;
       setStatus("");
       render(state);
     } catch (error) {
       if (controller.signal.aborted) return;
       setStatus("offline: is the sandbox still running?");
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const wait = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)];
+      failures += 1;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
@@ -263,7 +324,8 @@ function choose(persona) {
   for (const item of $("personas").children) {
     item.classList.toggle("active", item.dataset.persona === persona.key);
   }
-  $("chat-title").textContent = `${persona.name} · ${persona.role} · ${persona.language_name}`;
+  $("persona-select").value = persona.key;
+  $("chat-title").textContent = label(persona);
   $("messages").lang = persona.language;
   $("messages").replaceChildren();
   toggleCommands(false);
@@ -271,9 +333,38 @@ function choose(persona) {
   $("text").focus();
 }
 
+// Who opens a deep link: on Telegram, whoever taps it; here, the persona chosen for it.
+function openAs(payload) {
+  const dialog = $("open-as");
+  const list = $("open-as-personas");
+  list.replaceChildren();
+  for (const persona of personas) {
+    const item = element("button", "persona", "");
+    item.type = "button";
+    item.dataset.persona = persona.key;
+    item.append(element("span", "persona-name", persona.name));
+    item.append(element("span", "persona-role", persona.role));
+    item.addEventListener("click", () => {
+      dialog.close();
+      choose(persona);
+      send(`/start ${payload}`);
+    });
+    list.append(item);
+  }
+  dialog.showModal();
+}
+
+function label(persona) {
+  return `${persona.name} · ${persona.role} · ${persona.language_name}`;
+}
+
 function renderPersonas() {
   const nav = $("personas");
+  const select = $("persona-select");
   for (const persona of personas) {
+    const option = element("option", "", label(persona));
+    option.value = persona.key;
+    select.append(option);
     const item = element("button", "persona");
     item.type = "button";
     item.dataset.persona = persona.key;
@@ -287,14 +378,39 @@ function renderPersonas() {
   }
 }
 
+// The message box grows with its lines; its CSS max-height caps it, then it scrolls.
+function fitText() {
+  const box = $("text");
+  box.style.height = "auto";
+  box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
+}
+
+// Enter sends and Shift+Enter starts a new line; on a touch screen Enter is a new line and
+// Send sends, as in Telegram's app. Pasted text keeps its lines.
+function onKey(event) {
+  const touch = matchMedia("(pointer: coarse)").matches;
+  if (event.key !== "Enter" || event.shiftKey || event.isComposing || touch) return;
+  event.preventDefault();
+  $("composer").requestSubmit();
+}
+
 async function start() {
-  personas = await request("/api/personas");
+  const [list, about] = await Promise.all([request("/api/personas"), request("/api/about")]);
+  personas = list;
+  botUsername = about.bot_username;
+  $("quiet-hours").textContent = about.quiet_hours;
   renderPersonas();
+  $("persona-select").addEventListener("change", (event) => {
+    choose(personas.find((persona) => persona.key === event.target.value));
+  });
+  $("text").addEventListener("keydown", onKey);
+  $("text").addEventListener("input", fitText);
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = $("text").value.trim();
     if (!text) return;
     $("text").value = "";
+    fitText();
     send(text);
   });
   $("menu-button").addEventListener("click", () => toggleCommands($("commands").hidden));
