@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.context import BotApp
 from bot.delivery import Sender
-from bot.i18n import Translator
+from bot.i18n import Catalogs, Translator
 from bot.settings import Settings
 from domain.accounts import Account, Role
 from domain.outbox import QueuedBroadcast, Topic
@@ -37,6 +38,16 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+@cache
+def _catalogs() -> Catalogs:
+    return Catalogs("de", ZoneInfo("Europe/Berlin"))
+
+
+def euro(amount: int, locale: str = "en") -> str:
+    """An amount as a reader of `locale` sees it: Babel decides the wording, not the test."""
+    return _catalogs().get(locale).money(amount)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.searches import SearchStatus
-from tests.conftest import Harness
+from tests.conftest import Harness, euro
 from tests.listing_setup import household, publish, team_and_households
 from tests.staffing import CASEWORKER, audit, expired_alert, texts_to
 
@@ -95,7 +95,7 @@ async def test_the_shortlist_shows_consenting_households_in_the_order_of_interes
     shortlist = harness.rec.last().text
     assert shortlist.index(arabic.case_number) < shortlist.index(ukrainian.case_number)
     assert hidden.case_number not in shortlist
-    assert "3 persons, up to €900.00 a month, WBS: has one" in shortlist
+    assert f"3 persons, up to {euro(900)} a month, WBS: has one" in shortlist
     assert "Missing documents: SCHUFA-Auskunft" in shortlist
     assert "1 more household is interested, but your carrier may not see its case." in shortlist
     assert str(UK) not in shortlist and "Olena" not in shortlist  # no Telegram ids, no names

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.places import Area
-from tests.conftest import Harness
+from tests.conftest import Harness, euro
 from tests.fakes import Call
 from tests.listing_setup import (
     CONTACT,
@@ -41,7 +41,7 @@ async def test_staff_see_the_offer_as_households_will_and_how_many_it_fits(harne
     await type_listing(harness)
     preview = harness.rec.last()
     assert "Households get the offer like this" in preview.text
-    assert "3-room flat in Deutz" in preview.text and "€850.00" in preview.text
+    assert "3-room flat in Deutz" in preview.text and euro(850) in preview.text
     assert "It fits 2 active housing searches now." in preview.text
     assert CONTACT not in preview.text.split("</blockquote>")[0]  # not in the household's part
     assert "Str. 12" not in preview.text

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from domain.rent_limits import RentLimit, RentLimitTable, parse_new_table, rent_limit, table_on
 from domain.user_input import Problem
 from storage.rent_limits import list_rent_limit_tables, save_rent_limit_table
-from tests.conftest import ADMIN_ID, Harness
+from tests.conftest import ADMIN_ID, Harness, euro
 
 ROWS_2022 = ((1, 50, 651), (2, 65, 788), (3, 80, 939), (4, 95, 1095), (5, 110, 1251))
 KDU_2022 = RentLimitTable(
@@ -75,7 +75,10 @@ async def test_staff_add_a_table_by_command_and_it_is_audited(harness: Harness):
     await harness.send("/start", user_id=ADMIN_ID, lang="en")
     await harness.send("/rentlimits", user_id=ADMIN_ID)
     shown = harness.rec.last().text
-    assert "3 persons: 80 m², €939.00" in shown and "Each person more: +15 m², +€158.00" in shown
+    assert (
+        f"3 persons: 80 m², {euro(939)}" in shown
+        and f"Each person more: +15 m², +{euro(158)}" in shown
+    )
     for _ in range(2):
         await harness.send("/rentlimits 2025-01-01 677 820 976 1139 1302 +163", user_id=ADMIN_ID)
     assert "Saved" in harness.rec.last().text

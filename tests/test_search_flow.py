@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from storage.searches import find_search, list_searches_for_carrier
-from tests.conftest import Harness
+from tests.conftest import Harness, euro
 
 DOCUMENT_STEPS = ("residence", "wohnsitz", "schufa", "rentdebt", "income", "deposit")
 PHOTO = {"photo": [{"file_id": "p", "file_unique_id": "p1", "width": 90, "height": 90}]}
@@ -63,7 +63,7 @@ async def test_a_household_registers_its_search_and_caritas_may_see_it(harness: 
     summary = harness.rec.last()
     assert "2 adults, 1 child" in summary.text
     assert "Innenstadt (only Deutz) and Kalk" in summary.text
-    assert "€850.00" in summary.text and "above the usual limit" not in summary.text
+    assert euro(850) in summary.text and "above the usual limit" not in summary.text
     assert "✗ SCHUFA-Auskunft" in summary.text and "✓ Kautionsübernahme" in summary.text
     assert "Caritas may see your search." in summary.text
     assert summary.callback_data[0] == "hs:1:summary:confirm"
@@ -142,7 +142,7 @@ async def test_photos_and_stickers_get_an_answer_and_lose_nothing(harness: Harne
         ("abc", "I could not read an amount", None),
         ("-5", "more than zero", None),
         ("50000", "Please check the amount", None),
-        ("1.200,50 €", "above the usual limit of €939.00", 120050),
+        ("1.200,50 €", f"above the usual limit of {euro(939)}", 120050),
         ("١٢٠٠", "above the usual limit", 120000),
         ("900", "WBS", 90000),
     ],
@@ -151,7 +151,7 @@ async def test_rent_answers(harness: Harness, typed, expected, saved):
     await _household(harness, 2, 1)
     await harness.press("hs:1:area:any")
     question = harness.rec.last().text
-    assert "For a household of 3 persons" in question and "€939.00" in question
+    assert "For a household of 3 persons" in question and euro(939) in question
     await harness.send(typed)
     assert expected in harness.rec.last().text
     assert await _search_row(harness, "max_rent_cents") == (saved,)
@@ -163,10 +163,10 @@ async def test_the_limit_button_takes_the_limit_in_force_today(harness: Harness)
     await _household(harness, 1, 0)
     await harness.press("hs:1:area:any")
     assert "hs:1:rent:limit" in harness.rec.last().callback_data
-    assert "€651.00" in harness.rec.last().text
+    assert euro(651) in harness.rec.last().text
     harness.clock.advance(timedelta(days=40))  # now 2027
     await harness.press("hs:1:rent:ask")
-    assert "€677.00" in harness.rec.last().text
+    assert euro(677) in harness.rec.last().text
     await harness.press("hs:1:rent:limit")
     assert await _search_row(harness, "max_rent_cents, step") == (67700, "wbs")
 
@@ -298,8 +298,8 @@ async def test_mysearch_changes_pauses_resumes_and_withdraws(harness: Harness):
     assert "hs:1:rent:back" in harness.rec.last().callback_data  # back to the summary
     await harness.send("1000")
     changed = harness.rec.last()
-    assert changed.text.startswith("This is above the usual limit of €939.00")
-    assert "€1,000.00" in changed.text and "hs:1:summary:pause" in changed.callback_data
+    assert changed.text.startswith(f"This is above the usual limit of {euro(939)}")
+    assert euro(1000) in changed.text and "hs:1:summary:pause" in changed.callback_data
     await harness.press("hs:1:summary:pause")
     assert await _search_row(harness, "status, max_rent_cents") == ("paused", 100000)
     assert "hs:1:summary:resume" in harness.rec.last().callback_data
@@ -342,7 +342,7 @@ async def test_changing_the_household_asks_both_numbers_and_rechecks_the_rent(
     await harness.press("hs:1:adults:1")
     await harness.press("hs:1:children:0")  # 1 person: 850 € is above 651 €
     summary = harness.rec.last().text
-    assert "1 adult, 0 children" in summary and "above the usual limit of €651.00" in summary
+    assert "1 adult, 0 children" in summary and f"above the usual limit of {euro(651)}" in summary
     search = await find_search(harness.db, 1)
     assert search is not None and search.persons == 1
 
