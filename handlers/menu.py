@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from domain.accounts import Account, Role
-from handlers import bookings, callback_data, cases, profile, search, texts
+from handlers import bookings, callback_data, cases, commands, profile, search, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
@@ -112,6 +112,7 @@ async def on_delete_answer(update: Update, context: BotContext) -> None:
     async with context.db.transaction() as db:
         await accounts.delete_account(db, update.effective_user.id)
     context.account = None
+    await commands.clear_chat_commands(context.bot, update.effective_user.id)
     text = context.t("All your data has been deleted. If you want to start again, send /start.")
     await show(update, context, text)
 
