@@ -37,7 +37,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "rl": re.compile(rf"rl:({_ROLE}):({_LOCALE})"),  # role chosen, before consent
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
     "mn": re.compile(
-        r"mn:(home|help|settings|language|privacy|mydata|delete|mysearch)"
+        r"mn:(home|help|settings|language|privacy|mydata|delete|mysearch|words)"
     ),  # main menu
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
     # Staff buttons: every id is a claim, checked against the presser's carrier on each use.

@@ -30,6 +30,7 @@ _SETTINGS = (
     ("language", N_("Change the language")),
     ("notifications", N_("Choose which messages you get")),
     ("help", N_("Help and contacts without the bot")),
+    ("words", N_("German words you will hear, explained")),
     ("privacy", N_("What we store and why")),
     ("mydata", N_("Show my data")),
     ("delete", N_("Delete my data")),

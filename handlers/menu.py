@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from domain.accounts import Account, Role
-from handlers import bookings, callback_data, cases, commands, profile, search, texts
+from handlers import bookings, callback_data, cases, commands, profile, search, texts, words
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
@@ -39,7 +39,8 @@ async def on_help(update: Update, context: BotContext) -> None:
     text = "\n\n".join(
         (_role_help(context, context.account), commands, await texts.offline_route(context))
     )
-    await show(update, context, text, [menu_row(context)])
+    words = [button("📖 " + t("Words you will hear"), "mn", "words")]
+    await show(update, context, text, [words, menu_row(context)])
 
 
 async def on_privacy(update: Update, context: BotContext) -> None:
@@ -149,6 +150,7 @@ _MENU_ITEMS = {
     "delete": on_delete,
     "settings": on_settings,
     "mysearch": search.on_mysearch,
+    "words": words.on_words,
 }
 
 
