@@ -12,7 +12,7 @@ from domain.searches import DOCUMENT_NAMES, Document
 from handlers.ui import menu_row, show
 
 PROCESS_WORDS = (
-    ("Sprechstunde", N_("open consultation hours of a carrier: you come and wait your turn.")),
+    ("Sprechstunde", N_("a carrier's open hours for advice: you come and wait your turn.")),
     ("Beratungsgespräch", N_("a conversation with a caseworker alone, at a booked time.")),
     ("Jobcenter", N_("the office that pays rent and living costs if you may work (SGB II).")),
     (
