@@ -14,7 +14,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from bot.i18n import DOMAIN, LOCALES_DIR
-from domain.locales import SUPPORTED_LOCALES
+from domain.locales import SUPPORTED_LOCALES, plural_forms
 
 ROOT = LOCALES_DIR.parent
 SOURCE_DIRS = ("bot", "handlers", "domain", "storage")
@@ -55,6 +55,7 @@ def update() -> None:
         else:
             catalog = Catalog(locale=locale, project="auszug-bot", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.mime_headers = [("Plural-Forms", plural_forms(locale))]  # CLDR's, via Babel
         catalog.revision_date = EPOCH
         catalog.obsolete.clear()
         with path.open("wb") as out:

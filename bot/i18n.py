@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import (
     format_date,
-    format_datetime,
     format_interval,
     format_skeleton,
-    format_time,
     format_timedelta,
+    match_skeleton,
 )
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -33,6 +32,9 @@ DOMAIN = "messages"
 # Unicode isolates keep a Latin name or number readable inside right-to-left text.
 Moment = datetime  # inside Translator the method `datetime` hides the type
 FSI, PDI = "\u2068", "\u2069"
+_WEEKDAY = re.compile(r"(?<!E)E{1,3}(?!E)")
+# Where the reviewers asked for another join of date and time than CLDR's.
+_DATE_TIME_JOIN = {"tr": "{1}, {0}"}  # Turkish reviewers: a comma before the time
 _COMMAND = re.compile(r"(?<![<\w/])(/[a-z][a-z0-9_]*)")  # not "</b>", not in URLs
 
 
@@ -67,10 +69,19 @@ class Translator:
         return format_date(day, format=fmt, locale=self.locale)
 
     def time(self, moment: datetime) -> str:
-        return format_time(moment, format="short", tzinfo=self.tz, locale=self.locale)
+        """'14:30' in every language: letters, doors and timetables in Germany use 24 hours."""
+        return format_skeleton("Hm", moment, tzinfo=self.tz, locale=self.locale)
 
     def datetime(self, moment: datetime, fmt: str = "medium") -> str:
-        return format_datetime(moment, format=fmt, tzinfo=self.tz, locale=self.locale)
+        """A date and a 24-hour time, without seconds."""
+        day = format_date(moment.astimezone(self.tz), format=fmt, locale=self.locale)
+        return self._date_time(fmt).format(self.time(moment), day)
+
+    def _date_time(self, fmt: str) -> str:
+        """How the language joins a date and a time ('{1}, {0}')."""
+        return _DATE_TIME_JOIN.get(self.locale) or str(
+            Locale.parse(self.locale).datetime_formats[fmt]
+        )
 
     def time_range(self, start: Moment, end: Moment) -> str:
         """'10:00-12:00' as the reader writes a span of clock times."""
@@ -81,23 +92,30 @@ class Translator:
         return format_skeleton("MMMEd", moment, tzinfo=self.tz, locale=self.locale)
 
     def when(self, moment: Moment) -> str:
-        """An appointment: weekday, day, month and time, e.g. "Sa., 28. November, 14:30"."""
-        day = format_skeleton("MMMMEEEEd", moment, tzinfo=self.tz, locale=self.locale)
-        pattern = Locale.parse(self.locale).datetime_formats["long"]
-        return str(pattern).format(self.time(moment), day)
-
-    def stamp(self, moment: Moment) -> str:
-        """A stored moment with its year, without seconds: "Dec 3, 2026, 10:07 AM"."""
-        day = format_date(moment.astimezone(self.tz), format="medium", locale=self.locale)
-        pattern = Locale.parse(self.locale).datetime_formats["medium"]
-        return str(pattern).format(self.time(moment), day)
+        """An appointment: weekday, day, month and time, e.g. "Samstag, 28. November, 14:30"."""
+        local = moment.astimezone(self.tz)
+        skeleton = match_skeleton("MMMMEEEEd", self._babel.datetime_skeletons) or "MMMMEd"
+        # CLDR matches the short weekday's pattern; widen it, as ICU adjusts field widths.
+        pattern = _WEEKDAY.sub("EEEE", self._babel.datetime_skeletons[skeleton].pattern)
+        day = format_date(local, format=pattern, locale=self.locale)
+        return self._date_time("long").format(self.time(moment), day)
 
     def duration(self, period: timedelta) -> str:
         """A period in its largest fitting unit: "6 months", "3 years", "30 days"."""
         return format_timedelta(period, threshold=1, locale=self.locale)
 
     def money(self, amount: Decimal | int) -> str:
-        return format_currency(amount, "EUR", locale=self.locale)
+        """'850 €': the euro sign in every language, cents only where there are some."""
+        pattern = self._babel.currency_formats["standard"].pattern.replace("¤", "€")
+        if amount == int(amount):
+            pattern = pattern.replace("0.00", "0")
+        return format_currency(
+            amount, "EUR", format=pattern, locale=self.locale, currency_digits=False
+        )
+
+    @property
+    def _babel(self) -> Locale:
+        return Locale.parse(self.locale)
 
     def number(self, value: Decimal | int | float) -> str:
         return format_decimal(value, locale=self.locale)

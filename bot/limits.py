@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from telegram.constants import (
     BotCommandLimit,
+    BotDescriptionLimit,
     CallbackQueryLimit,
     FileSizeLimit,
     InlineKeyboardButtonLimit,
@@ -24,6 +25,8 @@ MAX_CALLBACK_DATA = int(InlineKeyboardButtonLimit.MAX_CALLBACK_DATA)  # 64 bytes
 MAX_BUTTONS = int(InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER)  # 100 per message (undocumented)
 MAX_CALLBACK_ANSWER = int(CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH)  # 200 chars
 MAX_COMMAND_DESCRIPTION = int(BotCommandLimit.MAX_DESCRIPTION)  # 256 characters
+MAX_BOT_DESCRIPTION_LENGTH = int(BotDescriptionLimit.MAX_DESCRIPTION_LENGTH)  # 512 characters
+MAX_BOT_SHORT_DESCRIPTION_LENGTH = int(BotDescriptionLimit.MAX_SHORT_DESCRIPTION_LENGTH)  # 120
 MAX_FILE_UPLOAD = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB a bot may send
 MAX_UPDATES_PER_POLL = int(PollingLimit.MAX_LIMIT)  # 100 updates per getUpdates
 MAX_DEEP_LINK_PAYLOAD = int(MessageLimit.DEEP_LINK_LENGTH)  # 64 characters of [A-Za-z0-9_-]

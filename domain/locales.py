@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from gettext import c2py
+
 from babel import Locale, UnknownLocaleError
+from babel.plural import to_gettext
 
 # Tier 1 (complete, reviewed). Tier 2 drafts (ps, ku, ti, so, sq) join when they exist.
 SUPPORTED_LOCALES: tuple[str, ...] = ("de", "en", "uk", "ar", "fa", "ru", "tr", "fr")
@@ -49,3 +53,26 @@ def language_name(code: str, reader: str) -> str:
 
 def is_rtl(code: str) -> bool:
     return code.split("_")[0] in RTL_LOCALES
+
+
+# CLDR's "e" (compact exponent) and "c" never apply to the counts we show: they are 0.
+_UNUSED_OPERANDS = re.compile(r"\b[ec]\b")
+
+
+def plural_forms(code: str) -> str:
+    """The catalog's Plural-Forms header, generated from CLDR's rule for the language."""
+    return _UNUSED_OPERANDS.sub("0", to_gettext(Locale.parse(code).plural_form))
+
+
+def plural_index(code: str, n: int) -> int:
+    """Which of the catalog's plural forms a count takes, as gettext will choose it."""
+    return int(c2py(plural_forms(code).split("plural=", 1)[1].rstrip(";"))(n))
+
+
+def exact_plural_forms(code: str, up_to: int = 1000) -> frozenset[int]:
+    """Forms that stand for one number only ("two places"), so they may leave out the digit."""
+    counts: dict[int, int] = {}
+    for n in range(up_to):
+        index = plural_index(code, n)
+        counts[index] = counts.get(index, 0) + 1
+    return frozenset(index for index, count in counts.items() if count == 1)

@@ -561,13 +561,20 @@ def _overview(context: BotContext, offer: Offer) -> tuple[str, Keyboard]:
 
 
 def render_ask(params: Mapping[str, Any], tr: Translator) -> Rendered:
-    district = params.get("district") or tr.gettext("somewhere in Köln")
+    kind, district = kind_label(tr, Kind(params["kind"])), params.get("district")
+    where = (
+        # TRANSLATORS: {kind} is e.g. "Viewing of a flat"; {district} a district of Cologne.
+        tr.gettext("{kind} in {district}").format(
+            kind=kind, district=tr.isolate(html.escape(district))
+        )
+        if district
+        else tr.gettext("{kind}, the district is not known yet").format(kind=kind)
+    )
     text = tr.gettext(
-        "🤝 <b>Can you go along with a household?</b>\n{kind} in {district}\n{appointment}\n"
+        "🤝 <b>Can you go along with a household?</b>\n{what}\n{appointment}\n"
         "The household speaks {language}. The first volunteer to accept goes."
     ).format(
-        kind=kind_label(tr, Kind(params["kind"])),
-        district=tr.isolate(html.escape(district)),
+        what=where,
         appointment=appointment_lines(tr, _appointment(params)),
         language=language_name(params["language"], tr.locale),
     )

@@ -215,7 +215,7 @@ async def _take(update: Update, context: BotContext, actor: Actor, ticket: Ticke
         await update.callback_query.answer(text, show_alert=True)
         return
     note = {
-        Take.TAKEN: context.t("You took it. Only you can answer it now."),
+        Take.TAKEN: "",  # the card's own state line says so: not twice
         Take.ALREADY_YOURS: context.t("You took it already."),
         Take.CLOSED: context.t("This question is closed."),
     }[result]

@@ -38,7 +38,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "rl": re.compile(rf"rl:({_ROLE}):({_LOCALE})"),  # role chosen, before consent
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
     "mn": re.compile(
-        r"mn:(home|help|settings|language|privacy|mydata|delete|mysearch)"
+        r"mn:(home|help|settings|language|privacy|mydata|delete|mysearch|words)"
     ),  # main menu
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
     "md": re.compile(r"md:(json)"),  # send my data as a file

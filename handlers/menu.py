@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext, BotData
 from domain.accounts import Account, Role
-from handlers import callback_data, cases, mydata, search, texts
+from handlers import callback_data, cases, commands, mydata, search, texts, words
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
@@ -41,7 +41,8 @@ async def on_help(update: Update, context: BotContext) -> None:
     text = "\n\n".join(
         (_role_help(context, context.account), commands, await texts.offline_route(context))
     )
-    await show(update, context, text, [menu_row(context)])
+    words = [button("📖 " + t("Words you will hear"), "mn", "words")]
+    await show(update, context, text, [words, menu_row(context)])
 
 
 async def on_privacy(update: Update, context: BotContext) -> None:
@@ -85,6 +86,7 @@ async def delete_and_confirm(update: Update, context: BotContext) -> None:
     assert account is not None
     await delete_person(context.bot_data, account.id, context.now())
     context.account = None
+    await commands.clear_chat_commands(context.bot, update.effective_user.id)
     text = context.t("All your data has been deleted. If you want to start again, send /start.")
     await show(update, context, text)
 
@@ -130,6 +132,7 @@ _MENU_ITEMS = {
     "delete": on_delete,
     "settings": on_settings,
     "mysearch": search.on_mysearch,
+    "words": words.on_words,
 }
 
 

@@ -38,7 +38,7 @@ JSON_FILE_NAME = "my-data.json"
 def _at(tr: Translator, value: str) -> str:
     moment = from_db(value)
     assert moment is not None
-    return tr.stamp(moment)
+    return tr.datetime(moment)
 
 
 def _name(tr: Translator, value: str | None) -> str:
@@ -69,10 +69,12 @@ def _account(context: BotContext, account: Account, export: Export) -> list[str]
         telegram_id=i18n.isolate(str(account.telegram_id)),
         role=role,
         language=language_name(account.locale, i18n.locale),
-        consent=i18n.stamp(account.consent_at) if account.consent_at else "—",
-        created=i18n.stamp(account.created_at),
+        consent=i18n.datetime(account.consent_at) if account.consent_at else "—",
+        created=i18n.datetime(account.created_at),
     )
-    seen = t("Your last message to the bot: {date}").format(date=i18n.stamp(account.last_seen_at))
+    seen = t("Your last message to the bot: {date}").format(
+        date=i18n.datetime(account.last_seen_at)
+    )
     lines = [seen]
     for row in export["staff_membership"]:
         lines.append(
@@ -399,7 +401,7 @@ async def on_download(update: Update, context: BotContext) -> None:
     export = await personal_data.export_person(context.db, account.id)
     caption = context.t(
         "All data we store about you, as a file (JSON) for you or another service. Made on {date}."
-    ).format(date=context.i18n.stamp(context.now()))
+    ).format(date=context.i18n.datetime(context.now()))
     await context.bot.send_document(
         update.effective_chat.id,
         InputFile(personal_data.to_json(export), filename=JSON_FILE_NAME),

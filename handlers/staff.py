@@ -237,7 +237,7 @@ async def _remove(context: BotContext, actor: Actor, target: Account) -> None:
             detail=f"telegram_id={target.telegram_id}",
         )
     await context.db.checkpoint()
-    await commands.clear_staff_commands(context.bot, target.telegram_id)
+    await commands.clear_chat_commands(context.bot, target.telegram_id)
     carrier = await accounts.get_carrier(context.db, target.carrier_id)
     assert carrier is not None
     tr = context.bot_data.catalogs.get(target.locale)

@@ -167,7 +167,21 @@ async def on_consent(update: Update, context: BotContext) -> None:
         context.account = await accounts.create_account(
             db, update.effective_user.id, Role(role), locale, context.now()
         )
-    await show_main_menu(update, context, context.t("Thank you. You are registered."))
+    await commands.refresh_chat_commands(context, context.account)
+    await show_main_menu(update, context, _next_step(context, Role(role)))
+
+
+def _next_step(context: BotContext, role: Role) -> str:
+    """Right after consent nothing is registered yet but the account: say what comes next."""
+    if role is Role.VOLUNTEER:
+        return context.t(
+            "Thank you. Next, choose where you can help under “Go along with households”, "
+            "or see the workshops. Questions to the caseworkers go through /ask."
+        )
+    return context.t(
+        "Thank you. Next, tell us what flat you are looking for under “My housing search”: "
+        "then flat offers that fit reach you here."
+    )
 
 
 def register(app: BotApp) -> None:

@@ -6,7 +6,7 @@ import html
 
 from bot.context import BotContext
 from bot.i18n import Translator
-from domain.accounts import StaffRole
+from domain.accounts import Role, StaffRole
 from storage import accounts
 
 
@@ -85,8 +85,11 @@ def retention_periods(context: BotContext) -> str:
 
 async def offline_route(context: BotContext) -> str:
     """How to get help without the bot; always shown beside the bot's own way."""
+    volunteer = context.account is not None and context.account.role is Role.VOLUNTEER
     lines = [
-        context.t(
+        context.t("Without the bot: contact a carrier directly.")
+        if volunteer  # volunteers do not live in the shelters
+        else context.t(
             "Without the bot: talk to the social workers in your shelter, or contact a "
             "carrier directly."
         )

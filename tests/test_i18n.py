@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import get_day_names
+from babel.numbers import format_currency, format_decimal
 
 from bot.i18n import FSI, PDI, Catalogs
+from domain.locales import SUPPORTED_LOCALES
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -29,14 +33,31 @@ def test_html_tags_and_urls_are_left_alone(catalogs: Catalogs):
     assert text == f"<b>x</b> https://t.me/bot {FSI}/start{PDI}"
 
 
-def test_dates_and_money_follow_the_readers_locale(catalogs: Catalogs):
-    moment = datetime(2026, 10, 25, 9, 30, tzinfo=UTC)  # 10:30 in Berlin, winter time
-    # The parts, not CLDR's wording: the local hour, each language's digit grouping.
-    local = catalogs.get("de").time(moment)
-    assert "10" in local and "30" in local and "9" not in local  # Berlin's hour, not UTC's
-    german, english = catalogs.get("de").money(1095), catalogs.get("en").money(1095)
-    assert "1.095" in german and "€" in german
-    assert "1,095" in english and "€" in english
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_times_are_24_hours_with_latin_digits_and_no_seconds(catalogs: Catalogs, locale: str):
+    tr = catalogs.get(locale)
+    moment = datetime(2026, 10, 25, 13, 30, tzinfo=UTC)  # 14:30 in Berlin, winter time
+    assert tr.time(moment) == "14:30"
+    assert "14:30" in tr.when(moment) and "14:30" in tr.datetime(moment)
+    assert "14:30:" not in tr.datetime(moment)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_an_appointment_names_the_whole_weekday(catalogs: Catalogs, locale: str):
+    moment = datetime(2026, 11, 28, 13, 30, tzinfo=UTC)  # a Saturday
+    saturday = get_day_names("wide", locale=locale)[5]
+    assert saturday.lower() in catalogs.get(locale).when(moment).lower()
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_whole_euros_have_no_cents_and_every_amount_the_euro_sign(catalogs: Catalogs, locale: str):
+    tr = catalogs.get(locale)
+    whole, cents = tr.money(1095), tr.money(Decimal("939.50"))
+    assert "€" in whole and "€" in cents and "EUR" not in whole
+    assert whole == format_currency(1095, "EUR", locale=locale).replace(
+        format_decimal(0.0, format="0.00", locale=locale)[1:], ""
+    ).replace("EUR", "€")
+    assert format_decimal(Decimal("939.50"), format="0.00", locale=locale) in cents
 
 
 def test_latin_values_are_isolated_in_rtl_only(catalogs: Catalogs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
@@ -10,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.catalog_tools import POT_PATH, extract, po_path
-from domain.locales import SUPPORTED_LOCALES, match_locale, resolve_locale
+from bot.i18n import Catalogs
+from domain.locales import (
+    SUPPORTED_LOCALES,
+    exact_plural_forms,
+    match_locale,
+    plural_forms,
+    plural_index,
+    resolve_locale,
+)
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -43,8 +52,45 @@ def test_catalog_is_complete_with_the_same_placeholders(locale, source):
         assert not message.fuzzy, f"{locale}: fuzzy {ids[0]!r}"
         assert all(strings), f"{locale}: untranslated {ids[0]!r}"
         expected = sorted(PLACEHOLDER.findall(ids[-1]))
-        for string in strings:
-            assert sorted(PLACEHOLDER.findall(string)) == expected, f"{locale}: {ids[0]!r}"
+        exact = exact_plural_forms(locale) if len(strings) > 1 else frozenset()
+        for index, string in enumerate(strings):
+            found = sorted(PLACEHOLDER.findall(string))
+            if index in exact:  # "two places": the count may go unsaid, nothing else may
+                missing = set(expected) - set(found)
+                assert set(found) <= set(expected) and len(missing) <= 1, f"{locale}: {ids[0]!r}"
+            else:
+                assert found == expected, f"{locale}: {ids[0]!r}"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_plural_forms_are_cldr_s_and_every_entry_has_them_all(locale):
+    with po_path(locale).open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    assert f"{catalog.plural_forms}" == plural_forms(locale)
+    for message in catalog:
+        if message.id and isinstance(message.id, tuple):
+            assert len(message.string) == catalog.num_plurals, f"{locale}: {message.id[0]!r}"
+
+
+@pytest.mark.parametrize(
+    ("locale", "counts"),
+    [
+        ("ar", {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 102: 5, 103: 3}),
+        ("fa", {0: 0, 1: 0, 2: 1, 15: 1}),
+        ("tr", {1: 0, 2: 1}),
+        ("de", {0: 1, 1: 0, 2: 1}),
+        ("uk", {1: 0, 2: 1, 5: 2, 11: 2, 21: 0, 22: 1}),
+    ],
+)
+def test_counts_take_the_form_cldr_gives_them(locale, counts):
+    assert {n: plural_index(locale, n) for n in counts} == counts
+
+
+def test_the_translator_chooses_the_dual_in_arabic():
+    catalogs = Catalogs("de", ZoneInfo("Europe/Berlin"))
+    arabic = catalogs.get("ar")
+    two, fifteen = (arabic.ngettext("{n} place free", "{n} places free", n) for n in (2, 15))
+    assert two != fifteen and "{n}" in fifteen
 
 
 @pytest.mark.parametrize(
