@@ -204,7 +204,7 @@ async def test_staff_see_their_membership_and_unfinished_forms(harness: Harness)
     export = await export_person(harness.db, sven)
     assert export["staff_membership"] and len(export["unfinished_forms"]) == 2
     tr = harness.tr("de")
-    since = tr.stamp(harness.clock())
+    since = tr.datetime(harness.clock())
     assert (
         tr.gettext("Staff of {carrier} since {date}.").format(carrier="Caritas", date=since)
         in text
@@ -217,7 +217,7 @@ async def test_mydata_in_the_users_language_without_seconds(harness: Harness):
     text = await _mydata_text(harness, OLENA)
     tr = harness.tr("uk")
     assert "українська" in text
-    assert tr.stamp(account.created_at) in text
+    assert tr.datetime(account.created_at) in text
     assert tr.datetime(account.created_at) not in text  # medium format has seconds
 
 
