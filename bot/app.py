@@ -12,6 +12,7 @@ from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
 from bot.delivery import Sender
 from bot.i18n import Catalogs
+from bot.limiter import SendLimiter
 from bot.settings import Settings
 from handlers import (
     accompaniment,
@@ -79,6 +80,7 @@ HANDLER_MODULES = (  # order matters, change it only here
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None) -> BotApp:
+    limiter = SendLimiter()
     builder = (
         Application.builder()
         .token(settings.bot_token)
@@ -89,6 +91,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
+        .rate_limiter(limiter)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -96,6 +99,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.settings = settings
     app.bot_data.clock = utc_now
     app.bot_data.sleep = asyncio.sleep
+    # Read at each use: tests put their fake clock into bot_data after this.
+    limiter.clock = lambda: app.bot_data.clock()
+    limiter.sleep = lambda seconds: app.bot_data.sleep(seconds)
     app.bot_data.renderers = {}
     app.bot_data.essential_kinds = set()
     app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)
