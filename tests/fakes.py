@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -92,7 +93,9 @@ class RecordingRequest(InProcessRequest):
     `unreachable` answers every request to a chat with (code, description). `script` answers
     the next requests to a chat, one entry each, then normally again. With a `clock`, calls
     are stamped and a 429 is enforced like Telegram: any request before retry_after has
-    passed is refused and counted in `invalid`.
+    passed is refused and counted in `invalid`. `failing` is the share of requests (any
+    endpoint, seeded) answered 502 Bad Gateway without being carried out; they are kept in
+    `failed`, not in `calls`.
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -102,6 +105,9 @@ class RecordingRequest(InProcessRequest):
     clock: FakeClock | None = None
     paused_until: datetime | None = None
     dead: bool = False
+    failing: float = 0.0
+    failed: list[str] = field(default_factory=list)
+    chance: random.Random = field(default_factory=lambda: random.Random(19))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     async def do_request(
@@ -117,6 +123,9 @@ class RecordingRequest(InProcessRequest):
         if self.dead:
             raise Crash
         endpoint = url.rsplit("/", 1)[-1]
+        if self.failing and self.chance.random() < self.failing:
+            self.failed.append(endpoint)
+            return _error(502, "Bad Gateway")
         params = request_data.parameters if request_data else {}
         now = self.clock() if self.clock else None
         if endpoint != "getUpdates":
