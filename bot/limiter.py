@@ -4,8 +4,9 @@ Telegram counts messages: sends, edits, copies and forwards. Those share one dom
 (at most MESSAGES_PER_SECOND in any PACING_WINDOW) whoever sends them. Answers to a user who
 waits (Lane.ANSWER, every request a handler makes) take the next free slot; the outbox sender
 (bot/delivery.py) reserves its slots with `reserve`, which waits while answers wait, so a
-broadcast delays an answer by one slot at most. After a 429 nothing at all goes out, counted or
-not, until retry_after has passed.
+broadcast delays an answer by one slot at most (or, for the one user whose notice went out in
+that very second, to the end of the second: see domain.pacing.Lane for the per-chat limit).
+After a 429 nothing at all goes out, counted or not, until retry_after has passed.
 
 Answers retry what may pass a moment later (5xx, network errors and time-outs, a 429 after its
 pause) up to ANSWER_ATTEMPTS times, with short backoff; never a 4xx, which would only be refused

@@ -17,9 +17,12 @@ class Lane(Enum):
     """Who a request is for; both share one budget.
 
     ANSWER: a user waits for it (anything sent while handling an update). It goes before the
-    outbox and is not held by the per-chat limit: Telegram's "one message per second in a
-    chat" tolerates short bursts, and a conversation (an answer, then the next screen, or an
-    answer right after a notice) is such a burst; holding it would keep the user waiting.
+    outbox. Telegram's "one message per second in a chat" tolerates short bursts, and a
+    conversation (an answer, then the next screen) is such a burst: answers are not held by
+    earlier answers in their chat. A notice is not part of the conversation, though: an
+    answer within a window after a notice to its chat waits for the rest of that window
+    (rare: it takes a command in the very second the notice went out), so that pair never
+    breaks the limit.
     OUTBOX: reminders and broadcasts. They use what answers leave, evenly spaced, and never
     go to a chat within a window after any message to it, an answer included.
     """
@@ -47,12 +50,15 @@ class Pacer:
         self._next_slot: datetime | None = None
         self._starts: deque[tuple[datetime, int | None]] = deque()  # (start, chat) in window
         self._last_by_chat: dict[int, datetime] = {}
+        self._last_notice_by_chat: dict[int, datetime] = {}
 
     def _forget_before(self, now: datetime) -> None:
         while self._starts and self._starts[0][0] + self.window <= now:
             start, chat_id = self._starts.popleft()
             if chat_id is not None and self._last_by_chat.get(chat_id) == start:
                 del self._last_by_chat[chat_id]
+            if chat_id is not None and self._last_notice_by_chat.get(chat_id) == start:
+                del self._last_notice_by_chat[chat_id]
 
     def ready_at(
         self,
@@ -82,6 +88,8 @@ class Pacer:
             moments.append(self.chat_ready_at(now, chat_id))
             if answers_waiting:
                 moments.append(now + self.spacing)
+        elif chat_id is not None and chat_id in self._last_notice_by_chat:
+            moments.append(self._last_notice_by_chat[chat_id] + self.window)
         return max(moments)
 
     def chat_ready_at(self, now: datetime, chat_id: int | None) -> datetime:
@@ -96,6 +104,8 @@ class Pacer:
         if lane is Lane.OUTBOX:
             slot = now if self._next_slot is None else max(self._next_slot, now - self.spacing)
             self._next_slot = slot + self.spacing * count
+            if chat_id is not None:
+                self._last_notice_by_chat[chat_id] = now
         for _ in range(count):
             self._starts.append((now, chat_id))
         if chat_id is not None:

@@ -131,9 +131,14 @@ def test_answers_and_outbox_together_keep_the_cap_the_chats_and_the_pause(asks, 
     assert len(starts) == len(asks)  # everyone gets a turn
     assert max_in_window([start.at for start in starts]) <= MESSAGES_PER_SECOND
     for index, start in enumerate(starts):
-        if start.ask.lane is Lane.OUTBOX:  # never within a second after any send to its chat
-            earlier = [s.at for s in starts[:index] if s.ask.chat_id == start.ask.chat_id]
-            assert all(start.at - moment >= SECOND for moment in earlier)
+        # A notice never within a second after any send to its chat, nor an answer after one.
+        earlier = [
+            s.at
+            for s in starts[:index]
+            if s.ask.chat_id == start.ask.chat_id and Lane.OUTBOX in (s.ask.lane, start.ask.lane)
+        ]
+        assert all(start.at - moment >= SECOND for moment in earlier)
+        if start.ask.lane is Lane.OUTBOX:
             waiting = [s for s in starts[index:] if s.ask.lane is Lane.ANSWER]
             assert all(s.ask.arrival > start.at for s in waiting)  # no answer was waiting
     if pause is not None:
@@ -157,14 +162,15 @@ def test_a_broadcast_delays_an_answer_by_one_slot_at_most(gaps_ms):
     assert (len(starts) - 1) / elapsed >= 0.9 * MESSAGES_PER_SECOND  # answers use the budget too
 
 
-def test_an_answer_is_not_held_by_its_chat_but_the_outbox_is_held_by_the_answer():
+def test_answers_in_a_conversation_are_not_held_but_a_notice_is_kept_apart():
     pacer = Pacer(MESSAGES_PER_SECOND, PACING_WINDOW)
-    pacer.record(START, 1)  # a notice to chat 1
-    assert pacer.ready_at(START, 1, Lane.ANSWER) == START  # the user's answer goes at once
     pacer.record(START, 1, Lane.ANSWER)
+    assert pacer.ready_at(START, 1, Lane.ANSWER) == START  # the next screen goes at once
     later = START + PACING_WINDOW / 2
     pacer.record(later, 1, Lane.ANSWER)
-    assert pacer.chat_ready_at(later, 1) == later + PACING_WINDOW  # the next notice waits
+    assert pacer.chat_ready_at(later, 1) == later + PACING_WINDOW  # a notice waits
+    pacer.record(later + PACING_WINDOW, 1)  # the notice
+    assert pacer.ready_at(later + PACING_WINDOW, 1, Lane.ANSWER) == later + 2 * PACING_WINDOW
 
 
 def test_an_album_counts_each_photo():
