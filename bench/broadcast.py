@@ -10,8 +10,8 @@ with 429 retry_after=1, and nothing is accepted until that has passed. One run m
 2. the real bot in a child process (post_init starts the sender, polling gets updates from
    the fake) while `--active` users send commands (/start, /book, /mysearch, /help) about
    every `--command-every` seconds: first for `--idle` seconds with nothing else to do (their
-   idle latency), then during a broadcast to every recipient; the fake kills the bot with SIGKILL when half of the
-   recipients have their message;
+   idle latency), then during a broadcast to every recipient; the fake kills the bot with
+   SIGKILL when half of the recipients have their message;
 3. a new child process finishes the broadcast; the fake answers one request with 429
    retry_after at three quarters.
 It prints the rate against the cap, the most sends in any 1 s window, the sends during a
