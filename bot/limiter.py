@@ -113,21 +113,25 @@ class SendLimiter(BaseRateLimiter[Lane]):
         chat_id = data.get("chat_id")
         chat = chat_id if isinstance(chat_id, int) else None
         count = messages_in(endpoint, data)
-        if lane is Lane.OUTBOX:
+        if not count:  # answerCallbackQuery, getMe…: only a 429 pause holds them
+            await self._sleep_until(self._pause_over)
+        elif lane is Lane.OUTBOX:
             # The sender took its slot in `reserve`. A 429 that came back meanwhile holds it
             # too; after the pause it counts again in the new window.
-            if await self._sleep_until(lambda now: max(now, self.paused_until or now)):
+            if await self._sleep_until(self._pause_over):
                 self.pacer.record(self.clock(), chat, lane, count=count)
-            return
-        self._answers_waiting += 1
-        try:
-            await self._sleep_until(
-                lambda now: self.pacer.ready_at(now, chat, Lane.ANSWER, count=count)
-            )
-        finally:
-            self._answers_waiting -= 1
-        if count:
+        else:
+            self._answers_waiting += 1
+            try:
+                await self._sleep_until(
+                    lambda now: self.pacer.ready_at(now, chat, Lane.ANSWER, count=count)
+                )
+            finally:
+                self._answers_waiting -= 1
             self.pacer.record(self.clock(), chat, lane, count=count)
+
+    def _pause_over(self, now: datetime) -> datetime:
+        return max(now, self.paused_until or now)
 
     async def _sleep_until(self, ready_at: Callable[[datetime], datetime]) -> bool:
         """Sleeps until ready_at(now) is now; True if it had to wait."""

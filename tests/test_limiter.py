@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import register_renderer
+from bot.delivery import limiter_of, register_renderer
 from bot.i18n import Translator
 from bot.limiter import messages_in
 from bot.limits import ANSWER_ATTEMPTS, MESSAGES_PER_SECOND, PACING_WINDOW
@@ -147,3 +147,12 @@ async def test_answers_and_the_outbox_share_the_cap(harness: Harness):
     await sending
     assert max_in_window(counted(harness)) <= MESSAGES_PER_SECOND
     assert len([c for c in harness.rec.calls if c.endpoint == "sendMessage"]) == 160
+
+
+async def test_a_pause_holds_requests_telegram_does_not_count_too(harness: Harness):
+    limiter_of(harness.app).pacer.pause(harness.clock() + 3 * SECOND)
+    harness.rec.paused_until = harness.clock() + 3 * SECOND  # the fake refuses until then
+    paused_until = harness.rec.paused_until
+    await harness.press("lg:en")
+    [answer] = harness.rec.answers()
+    assert answer.at is not None and answer.at >= paused_until
