@@ -343,13 +343,15 @@ async def run_child(db_path: Path, base_url: str, api: FakeBotApi) -> int:
 
 
 async def active_user(api: FakeBotApi, chat_id: int, seed: int, every: float) -> None:
-    """Sends a command every `every` seconds (± half) until the first bot is killed."""
+    """Sends a command every `every` seconds (± half) until the first bot is killed; four
+    times as often before the broadcast starts, for enough idle samples."""
     chance = random.Random(seed)
     await api.polling.wait()
-    await asyncio.sleep(chance.uniform(0, every))
+    await asyncio.sleep(chance.uniform(0, every / 4))
     while api.killed_at is None:
         api.command(chat_id, chance.choice(COMMANDS))
-        await asyncio.sleep(chance.uniform(every / 2, every * 3 / 2))
+        gap = every if api.broadcast_log else every / 4
+        await asyncio.sleep(chance.uniform(gap / 2, gap * 3 / 2))
 
 
 def latencies(commands: list[Command]) -> tuple[float, float]:
@@ -420,6 +422,13 @@ async def main(args: argparse.Namespace) -> None:
     idle_mean, idle_p95 = latencies(idle)
     busy_mean, busy_p95 = latencies(busy_settled)
     unanswered = [c for c in api.commands if c.answered_at is None]
+    own_notice = {chat: at for at, _, chat in api.log if chat in users and at in api.broadcast_log}
+    after_notice = [  # answers that waited out the second after the user's own notice
+        c
+        for c in busy_settled
+        if c.answered_at is not None
+        and c.sent_at - 1.1 <= own_notice.get(c.chat, -9.0) <= c.answered_at
+    ]
 
     print(f"recipients: {n}, fake API latency {args.latency * 1000:.0f} ms, cap {cap}/s")
     print(f"enqueue of the broadcast (one transaction): {enqueue_seconds * 1000:.0f} ms")
@@ -455,7 +464,8 @@ async def main(args: argparse.Namespace) -> None:
         f"command latency idle: mean {idle_mean * 1000:.0f} ms, p95 {idle_p95 * 1000:.0f} ms "
         f"({len(idle)}); during the broadcast: mean {busy_mean * 1000:.0f} ms, p95 "
         f"{busy_p95 * 1000:.0f} ms ({len(busy_settled)}); ratio busy/idle: mean "
-        f"{busy_mean / idle_mean:.2f}, p95 {busy_p95 / idle_p95:.2f}"
+        f"{busy_mean / idle_mean:.2f}, p95 {busy_p95 / idle_p95:.2f}; "
+        f"{len(after_notice)} came in the second after the user's own broadcast message"
     )
     print(
         f"after kill -9 at 50 % and restart (exit {code_after}): lost {lost}, "
