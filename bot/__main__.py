@@ -1,4 +1,5 @@
-"""`python -m bot`: with BOT_TOKEN run the bot on Telegram, without it open the sandbox."""
+"""`python -m bot`: with BOT_TOKEN run the bot on Telegram, without it open the sandbox;
+`python -m bot backup PATH` and `python -m bot restore BACKUP`: see bot/backup.py."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 import os
 import sys
 
+from bot import backup
 from bot.app import build_application
 from bot.settings import Settings, SettingsError, has_token
 from sandbox.run import run_sandbox
@@ -28,6 +30,8 @@ def run_bot(settings: Settings) -> None:
 
 
 def main() -> int:
+    if sys.argv[1:2] in (["backup"], ["restore"]):
+        return backup.main(sys.argv[1:])
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level="INFO")
     # httpx logs every request URL at INFO, and the URL carries the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

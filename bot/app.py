@@ -12,6 +12,7 @@ from bot.clock import utc_now
 from bot.context import BotApp, BotContext, BotData
 from bot.delivery import Sender
 from bot.i18n import Catalogs
+from bot.journal import JournalingApplication, UpdateJournal
 from bot.limiter import SendLimiter
 from bot.settings import Settings
 from handlers import (
@@ -32,9 +33,11 @@ from handlers import (
     listings,
     locale,
     menu,
+    mydata,
     notifications,
     profile,
     rent_limits,
+    retention,
     search,
     slots,
     staff,
@@ -46,6 +49,7 @@ from handlers import (
     workshops,
 )
 from storage.db import open_db
+from storage.erasure import reapply_erasures
 from storage.places import load_city
 
 HANDLER_MODULES = (  # order matters, change it only here
@@ -53,6 +57,8 @@ HANDLER_MODULES = (  # order matters, change it only here
     invites,  # /start with an invitation link (before start), /invite
     start,  # /start: language, role, consent
     menu,  # main menu items, /help, /privacy, /language, /mydata, /delete
+    mydata,  # /mydata's "Download my data" file
+    retention,  # the daily retention job; "still looking?" and its answers
     staff,  # staff and admin commands, role checked on every use
     cases,  # /find, consent requests and answers, withdrawing consent
     audit,  # /audit for coordinators and admins
@@ -80,9 +86,12 @@ HANDLER_MODULES = (  # order matters, change it only here
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None) -> BotApp:
+    journal = UpdateJournal()
     limiter = SendLimiter()
     builder = (
         Application.builder()
+        .application_class(JournalingApplication)
+        .update_queue(journal)
         .token(settings.bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_file_url)
@@ -97,6 +106,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         builder = builder.request(request).get_updates_request(request)
     app: BotApp = builder.build()
     app.bot_data.settings = settings
+    app.bot_data.journal = journal
     app.bot_data.clock = utc_now
     app.bot_data.sleep = asyncio.sleep
     # Read at each use: tests put their fake clock into bot_data after this.
@@ -117,7 +127,10 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
 
 
 async def _post_init(app: BotApp) -> None:
-    app.bot_data.db = await open_db(app.bot_data.settings.database_path)
+    settings = app.bot_data.settings
+    app.bot_data.db = await open_db(settings.database_path)
+    await reapply_erasures(app.bot_data.db, settings.erasure_key, app.bot_data.clock())
+    await app.bot_data.journal.open(app)
     await commands.set_public_commands(app)
     app.bot_data.sender = Sender.for_app(app)
     app.bot_data.sender.start()

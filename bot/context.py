@@ -16,6 +16,7 @@ from domain.places import City
 
 if TYPE_CHECKING:
     from bot.delivery import Renderer, Sender
+    from bot.journal import UpdateJournal
     from handlers.cases import CaseSection
     from handlers.text_input import TextFlow
     from handlers.ui import MenuEntry
@@ -38,6 +39,7 @@ class BotData:
     essential_kinds: set[str]  # kinds sent even when their topic is turned off
     db: Db
     sender: Sender  # the outbox sender, started in post_init
+    journal: UpdateJournal  # the update queue, opened in post_init
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]

@@ -7,13 +7,20 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_skeleton, format_time
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_interval,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+)
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -78,6 +85,16 @@ class Translator:
         day = format_skeleton("MMMMEEEEd", moment, tzinfo=self.tz, locale=self.locale)
         pattern = Locale.parse(self.locale).datetime_formats["long"]
         return str(pattern).format(self.time(moment), day)
+
+    def stamp(self, moment: Moment) -> str:
+        """A stored moment with its year, without seconds: "Dec 3, 2026, 10:07 AM"."""
+        day = format_date(moment.astimezone(self.tz), format="medium", locale=self.locale)
+        pattern = Locale.parse(self.locale).datetime_formats["medium"]
+        return str(pattern).format(self.time(moment), day)
+
+    def duration(self, period: timedelta) -> str:
+        """A period in its largest fitting unit: "6 months", "3 years", "30 days"."""
+        return format_timedelta(period, threshold=1, locale=self.locale)
 
     def money(self, amount: Decimal | int) -> str:
         return format_currency(amount, "EUR", locale=self.locale)

@@ -70,6 +70,8 @@ OUTBOX_RETRY = RetryPolicy(
 )  # network errors and 5xx: 30 s, 1 min, 2 min, 4 min, then failed
 OUTBOX_KEEP = timedelta(days=30)  # settled rows are deleted after this
 OUTBOX_PURGE_EVERY = timedelta(hours=1)
+# Telegram keeps an unconfirmed update 24 hours: a handled update's id is kept as long.
+UPDATE_IDS_KEPT = timedelta(days=1)
 PROGRESS_EVERY = timedelta(seconds=5)  # how often a broadcast status is edited at most
 
 # Consultation hours and bookings (handlers/bookings.py, handlers/slots.py).

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.locales import SUPPORTED_LOCALES
 from domain.pacing import QuietHours
+from domain.retention import RETENTION_VARIABLES, Retention
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_QUIET_HOURS = QuietHours(time(21, 0), time(8, 0))
 DEFAULT_QUESTION_ALERT = timedelta(hours=24)
 MAX_QUESTION_ALERT_HOURS = 24 * 30
+MAX_RETENTION_DAYS = 100 * 365
+MIN_ERASURE_KEY_LENGTH = 32
+DEFAULT_DATABASE_PATH = "data/bot.sqlite3"
 
 
 class SettingsError(ValueError):
@@ -36,6 +40,10 @@ class Settings:
     quiet_hours: QuietHours | None = DEFAULT_QUIET_HOURS  # None: notices go out at any hour
     # A volunteer's question nobody has taken for this long is shown to all staff it is for.
     question_alert_after: timedelta = DEFAULT_QUESTION_ALERT
+    # How long personal data is kept, rule by rule (RETAIN_*_DAYS).
+    retention: Retention = field(default_factory=Retention)
+    # Keys the hashes of deleted users' Telegram ids (storage/erasure.py); None: not recorded.
+    erasure_key: bytes | None = None
 
     @property
     def telegram_file_url(self) -> str:
@@ -50,7 +58,7 @@ class Settings:
         return cls(
             bot_token=env["BOT_TOKEN"].strip(),
             telegram_base_url=_base_url(env.get("TELEGRAM_BASE_URL", TELEGRAM_BASE_URL)),
-            database_path=Path(env.get("DATABASE_PATH", "data/bot.sqlite3")),
+            database_path=database_path(env),
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
             tz=_zone(env.get("TZ", "Europe/Berlin")),
             default_locale=_locale(env.get("DEFAULT_LOCALE", "de")),
@@ -59,7 +67,13 @@ class Settings:
             port=parse_port(env.get("PORT", "8443"), "PORT"),
             quiet_hours=_quiet_hours(env.get("QUIET_HOURS", "21:00-08:00")),
             question_alert_after=_alert_hours(env.get("QUESTION_ALERT_HOURS", "24")),
+            retention=_retention(env),
+            erasure_key=_erasure_key(env.get("ERASURE_KEY", "")),
         )
+
+
+def database_path(env: Mapping[str, str] = os.environ) -> Path:
+    return Path(env.get("DATABASE_PATH", DEFAULT_DATABASE_PATH))
 
 
 def has_token(env: Mapping[str, str] = os.environ) -> bool:
@@ -117,12 +131,41 @@ def _alert_hours(value: str) -> timedelta:
     return timedelta(hours=int(value))
 
 
+def _retention(env: Mapping[str, str]) -> Retention:
+    """Each period from its RETAIN_*_DAYS variable; the default where it is not set."""
+    default, periods = Retention(), {}
+    for name, variable in RETENTION_VARIABLES.items():
+        value = env.get(variable, "").strip()
+        if not value:
+            periods[name] = getattr(default, name)
+            continue
+        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_RETENTION_DAYS:
+            raise SettingsError(
+                f"{variable} must be a whole number of days from 1 to {MAX_RETENTION_DAYS}, "
+                f"got {value!r}"
+            )
+        periods[name] = timedelta(days=int(value))
+    return Retention(**periods)
+
+
 def parse_port(value: str, variable: str, *, allow_any: bool = False) -> int:
     """A TCP port; with `allow_any`, 0 asks the system for any free one."""
     lowest = 0 if allow_any else 1
     if not value.isascii() or not value.isdigit() or not lowest <= int(value) < 65536:
         raise SettingsError(f"{variable} must be a TCP port number, got {value!r}")
     return int(value)
+
+
+def _erasure_key(value: str) -> bytes | None:
+    value = value.strip()
+    if not value:
+        return None  # the bot warns at start: deletions would not survive restoring a backup
+    if len(value) < MIN_ERASURE_KEY_LENGTH:
+        raise SettingsError(
+            f"ERASURE_KEY must be at least {MIN_ERASURE_KEY_LENGTH} characters, e.g. the output "
+            "of: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return value.encode()
 
 
 def _quiet_hours(value: str) -> QuietHours | None:

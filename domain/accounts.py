@@ -72,13 +72,18 @@ class Account:
     def is_staff(self) -> bool:
         return self.role is Role.STAFF and self.carrier_id is not None
 
+    @property
+    def is_household(self) -> bool:
+        """A seeker or volunteer: such an account never becomes staff, staff use a work one."""
+        return self.role in SELF_SERVICE_ROLES
+
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One staff read or write of a case: who, what, which case, when."""
 
     at: datetime
-    actor_telegram_id: int
+    actor_telegram_id: int | None  # None: someone without an account, or since deleted
     carrier_id: int | None
     action: str
     subject_user_id: int | None

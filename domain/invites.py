@@ -34,6 +34,7 @@ class InviteStatus(StrEnum):
     EXPIRED = "expired"
     USED = "used"
     ALREADY_JOINED = "already_joined"  # the same person opened their link again
+    HOUSEHOLD = "household"  # a seeker's or volunteer's account: staff use a work account
 
 
 def hash_token(token: str) -> str:
@@ -50,9 +51,15 @@ def token_from_payload(payload: str) -> str | None:
 
 
 def invite_status(
-    invite: Invite | None, *, telegram_id: int, carrier_id_now: int | None, now: datetime
+    invite: Invite | None,
+    *,
+    telegram_id: int,
+    carrier_id_now: int | None,
+    now: datetime,
+    household: bool = False,
 ) -> InviteStatus:
-    """`carrier_id_now` is the carrier the person is staff of right now, if any."""
+    """`carrier_id_now` is the carrier the person is staff of right now, if any; `household`
+    says the account is a seeker's or volunteer's. A refused household leaves the link valid."""
     if invite is None:
         return InviteStatus.UNKNOWN
     if invite.used_at is not None:
@@ -60,4 +67,4 @@ def invite_status(
         return InviteStatus.ALREADY_JOINED if joined else InviteStatus.USED
     if now >= invite.expires_at:
         return InviteStatus.EXPIRED
-    return InviteStatus.VALID
+    return InviteStatus.HOUSEHOLD if household else InviteStatus.VALID

@@ -73,12 +73,12 @@ def action_label(context: BotContext, code: str) -> str:
 def _entry_line(context: BotContext, entry: AuditEntry, carrier_codes: dict[int, str]) -> str:
     i18n = context.i18n
     subject = entry.subject_case_number or entry.detail or "—"
-    # TRANSLATORS: one line of the audit log; {actor} is a Telegram id, {subject} a case
-    # number or ids.
+    # TRANSLATORS: one line of the audit log; {actor} is a Telegram id (or "—" for someone
+    # without an account), {subject} a case number or ids.
     return context.t("{date} · {carrier} · {actor} · {action} · {subject}").format(
         date=i18n.datetime(entry.at, "short"),
         carrier=carrier_codes.get(entry.carrier_id or 0, "—"),
-        actor=i18n.isolate(str(entry.actor_telegram_id)),
+        actor=i18n.isolate(str(entry.actor_telegram_id or "—")),
         action=action_label(context, entry.action),
         subject=i18n.isolate(html.escape(subject)),
     )

@@ -456,16 +456,6 @@ async def on_mine(update: Update, context: BotContext) -> None:
     await show(update, context, text, [*rows, book_row, menu_row(context)])
 
 
-async def stored_bookings(context: BotContext, account: Account) -> str:
-    """For /mydata: how many appointments are stored, and where to see them."""
-    found = await store.upcoming_bookings(context.db, account.id, context.now())
-    return context.tn(
-        "Appointments: {n} booked or on a waitlist. You see them with /appointments.",
-        "Appointments: {n} booked or on a waitlist. You see them with /appointments.",
-        len(found),
-    ).format(n=context.i18n.number(len(found)))
-
-
 async def _own_booking(
     update: Update, context: BotContext, booking_arg: str
 ) -> tuple[Account, BookedSlot] | None:

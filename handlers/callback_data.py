@@ -40,6 +40,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"mn:(home|help|settings|language|privacy|mydata|delete|mysearch)"
     ),  # main menu
     "dl": re.compile(r"dl:(yes|no)"),  # confirm deleting all my data
+    "md": re.compile(r"md:(json)"),  # send my data as a file
+    "sl": re.compile(rf"sl:(yes|no):({_ID})"),  # still looking with this search? (search id)
     # Staff buttons: every id is a claim, checked against the presser's carrier on each use.
     "st": re.compile(r"st:(invite|team|audit)"),  # staff menu items
     "ic": re.compile(rf"ic:({_ID})"),  # invitation: carrier chosen, now pick the role

@@ -48,15 +48,25 @@ async def record_refusal(
     db: Db, context: BotContext, actor: Actor, action: Action, tried: str
 ) -> None:
     """Inside a transaction. No subject: a refusal must not link the actor to a case they may
-    not see, not even in their coordinator's audit log; `tried` keeps the claimed ids."""
+    not see, not even in their coordinator's audit log; `tried` keeps the claimed ids. The
+    actor is stored only if known already (`known_actor`): we keep nothing of people who never
+    agreed to our privacy notice, and /delete removes it from a user's attempts."""
     await consents.record_audit(
         db,
-        actor_telegram_id=actor.telegram_id,
+        actor_telegram_id=await known_actor(db, context, actor.telegram_id),
         action=denied(action),
         now=context.now(),
         carrier_id=actor.carrier_id,
         detail=tried,
     )
+
+
+async def known_actor(db: Db, context: BotContext, telegram_id: int) -> int | None:
+    """The Telegram id for the audit log: of users, admins and former staff (whose id the log
+    holds already as the actor of staff actions); None for anyone else."""
+    if context.account is not None or context.is_admin(telegram_id):
+        return telegram_id
+    return telegram_id if await consents.acted_as_staff(db, telegram_id) else None
 
 
 async def record_action(

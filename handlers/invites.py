@@ -25,7 +25,7 @@ from domain.invites import (
 )
 from handlers import callback_data, commands
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, refuse, requires
+from handlers.guards import actor_of, known_actor, refuse, requires
 from handlers.texts import staff_role_label
 from handlers.ui import button, menu_row, show
 from storage import accounts, consents, invites
@@ -136,6 +136,7 @@ async def on_invite_link(update: Update, context: BotContext) -> None:
             telegram_id=user.id,
             carrier_id_now=account.carrier_id if account else None,
             now=now,
+            household=account is not None and account.is_household,
         )
         if invite is not None and status is InviteStatus.VALID:
             await accounts.make_staff(
@@ -154,13 +155,25 @@ async def on_invite_link(update: Update, context: BotContext) -> None:
         if status is not InviteStatus.ALREADY_JOINED:
             await consents.record_audit(
                 db,
-                actor_telegram_id=user.id,
+                # Who joined is staff now; of a stranger's dead link we keep no id.
+                actor_telegram_id=user.id
+                if status is InviteStatus.VALID
+                else await known_actor(db, context, user.id),
                 action=action,
                 now=now,
                 carrier_id=invite.carrier_id if invite else None,
                 detail=f"invite={invite.id} {status.value}" if invite else status.value,
             )
         context.account = await accounts.get_account(db, user.id)
+    if status is InviteStatus.HOUSEHOLD:
+        text = context.t(
+            "This Telegram account is registered as a household or volunteer, so it cannot "
+            "become staff: a carrier's staff use their work account. Please open the link "
+            "with that account. If you want to use this account for staff, first delete your "
+            "data here with /delete."
+        )
+        await show(update, context, text)
+        return
     if status not in (InviteStatus.VALID, InviteStatus.ALREADY_JOINED):
         text = context.t(
             "This invitation link does not work: it was used already, it has expired or it "

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotApp, BotContext
+from bot.context import BotApp, BotContext, BotData
 from domain.accounts import Account, Role
-from handlers import bookings, callback_data, cases, profile, search, texts
+from handlers import callback_data, cases, mydata, search, texts
 from handlers.callback_data import parsed
 from handlers.start import is_registered, show_main_menu
 from handlers.ui import button, language_rows, menu_row, show
-from storage import accounts, profiles
+from storage.erasure import erase_user
 
 
 def _role_help(context: BotContext, account: Account | None) -> str:
@@ -56,41 +58,6 @@ async def on_language(update: Update, context: BotContext) -> None:
     await show(update, context, context.t("Choose your language:"), rows)
 
 
-async def on_mydata(update: Update, context: BotContext) -> None:
-    account = context.account
-    if not is_registered(account):
-        await show_main_menu(update, context)
-        return
-    assert account is not None
-    i18n, t = context.i18n, context.t
-    role = {
-        Role.SEEKER: t("looking for a flat"),
-        Role.VOLUNTEER: t("volunteer"),
-        Role.STAFF: t("staff of a carrier"),
-    }[account.role]
-    consent = i18n.datetime(account.consent_at) if account.consent_at else "—"
-    # TRANSLATORS: a list of what the bot stores about the user; each value is filled in.
-    text = t(
-        "This is what we store about you:\n"
-        "Telegram id: {telegram_id}\nRole: {role}\nLanguage: {language}\n"
-        "Agreed on: {consent}\nFirst contact: {created}"
-    ).format(
-        telegram_id=i18n.isolate(str(account.telegram_id)),
-        role=role,
-        language=i18n.isolate(account.locale),
-        consent=consent,
-        created=i18n.datetime(account.created_at),
-    )
-    if account.role is Role.SEEKER:
-        text = "\n\n".join((text, await cases.case_data(context, account)))
-    if account.role in bookings.BOOKERS:
-        text = "\n\n".join((text, await bookings.stored_bookings(context, account)))
-    if account.role is Role.VOLUNTEER:
-        saved = await profiles.get_profile(context.db, account.id)
-        text = "\n\n".join((text, profile.summary(context, saved)))
-    await show(update, context, text, [menu_row(context)])
-
-
 async def on_delete(update: Update, context: BotContext) -> None:
     if not is_registered(context.account):
         await show_main_menu(update, context)
@@ -105,15 +72,30 @@ async def on_delete(update: Update, context: BotContext) -> None:
 
 
 async def on_delete_answer(update: Update, context: BotContext) -> None:
-    assert update.effective_user is not None
-    if parsed(update).arg == "no" or not is_registered(context.account):
+    account = context.account
+    if parsed(update).arg == "no" or not is_registered(account):
         await show_main_menu(update, context)
         return
-    async with context.db.transaction() as db:
-        await accounts.delete_account(db, update.effective_user.id)
+    await delete_and_confirm(update, context)
+
+
+async def delete_and_confirm(update: Update, context: BotContext) -> None:
+    """The user asked to delete everything: done, and told so."""
+    account = context.account
+    assert account is not None
+    await delete_person(context.bot_data, account.id, context.now())
     context.account = None
     text = context.t("All your data has been deleted. If you want to start again, send /start.")
     await show(update, context, text)
+
+
+async def delete_person(data: BotData, user_id: int, now: datetime) -> None:
+    """What /delete does; the retention rules (handlers/retention.py) delete the same way.
+    The checkpoint after the commit leaves no copy of the deleted rows in the WAL."""
+    async with data.db.transaction() as db:
+        await erase_user(db, user_id, now, data.settings.erasure_key)
+    await data.db.checkpoint()
+    data.journal.checkpoint_when_handled()
 
 
 async def on_menu_button(update: Update, context: BotContext) -> None:
@@ -144,7 +126,7 @@ _MENU_ITEMS = {
     "help": on_help,
     "language": on_language,
     "privacy": on_privacy,
-    "mydata": on_mydata,
+    "mydata": mydata.on_mydata,
     "delete": on_delete,
     "settings": on_settings,
     "mysearch": search.on_mysearch,

@@ -369,7 +369,7 @@ _NAVIGATION = frozenset({"back", "cancel", "help", "ask", "restart"})
 # Rendering ----------------------------------------------------------------------------------
 
 
-async def _view(context: BotContext, search: Search) -> View:
+async def search_view(context: BotContext, search: Search) -> View:
     db = context.db
     carrier = await accounts.find_carrier(db, search.carrier) if has_real_carrier(search) else None
     shared = carrier is not None and await consents.has_consent(db, search.user_id, carrier.id)
@@ -393,7 +393,7 @@ async def _render(update: Update, context: BotContext, outcome: Outcome) -> None
     elif outcome.show is Show.RESUME:
         text, rows = resume_screen(context, search)
     else:
-        text, rows = question(context, search, await _view(context, search))
+        text, rows = question(context, search, await search_view(context, search))
     await show(update, context, f"{outcome.note}\n\n{text}" if outcome.note else text, rows)
 
 

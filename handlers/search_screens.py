@@ -458,7 +458,7 @@ def _carrier_lines(context: BotContext, search: Search, view: View) -> list[str]
     return ["🤝 " + t("Carrier: {carrier}").format(carrier=name), shared.format(carrier=name)]
 
 
-def _status_line(context: BotContext, search: Search) -> str:
+def status_line(context: BotContext, search: Search) -> str:
     t = context.t
     return {
         SearchStatus.DRAFT: t("Please check your answers. Tap ✏️ to change one, then confirm."),
@@ -479,9 +479,9 @@ def summary(context: BotContext, search: Search, view: View) -> Screen:
     title = "🔎 <b>" + t("My housing search") + "</b>"
     if search.status is SearchStatus.WITHDRAWN:
         new = answer(search, "🔎 " + t("Register a new search"), "new")
-        return f"{title}\n\n{_status_line(context, search)}", [[new], menu_row(context)]
+        return f"{title}\n\n{status_line(context, search)}", [[new], menu_row(context)]
     body = "\n".join(summary_lines(context, search, view))
-    text = f"{title}\n\n{_status_line(context, search)}\n\n{body}"
+    text = f"{title}\n\n{status_line(context, search)}\n\n{body}"
     labels = field_labels(context)
     edits = rows_of([answer(search, "✏️ " + labels[f], f.value) for f in Field])
     rows: Keyboard = []

@@ -19,10 +19,19 @@ from domain.access import Action, Actor, administers, may
 from domain.accounts import Account, Carrier, StaffRole
 from handlers import audit, callback_data, commands, invites
 from handlers.callback_data import parsed
-from handlers.guards import actor_of, answer_expired, log_refusal, refuse, requires, staff_only
+from handlers.guards import (
+    actor_of,
+    answer_expired,
+    log_refusal,
+    record_refusal,
+    refuse,
+    requires,
+    staff_only,
+)
 from handlers.texts import staff_role_label
 from handlers.ui import Keyboard, button, menu_row, pager_row, show
 from storage import accounts, consents
+from storage.erasure import erase_user
 
 
 async def _carrier_codes(context: BotContext) -> str:
@@ -202,10 +211,12 @@ async def on_removestaff(update: Update, context: BotContext) -> None:
 
 
 async def _remove(context: BotContext, actor: Actor, target: Account) -> None:
-    """Takes effect at once: every command and button loads the account anew on each use."""
+    """Takes effect at once: every command and button loads the account anew on each use.
+    The account is deleted, as it held nothing but the role: whoever comes back starts anew
+    at /start, and restoring an older backup removes it again."""
     assert target.carrier_id is not None
     async with context.db.transaction() as db:
-        await accounts.remove_staff(db, target.telegram_id)
+        await erase_user(db, target.id, context.now(), context.settings.erasure_key)
         await consents.record_audit(
             db,
             actor_telegram_id=actor.telegram_id,
@@ -214,6 +225,7 @@ async def _remove(context: BotContext, actor: Actor, target: Account) -> None:
             carrier_id=target.carrier_id,
             detail=f"telegram_id={target.telegram_id}",
         )
+    await context.db.checkpoint()
     await commands.clear_staff_commands(context.bot, target.telegram_id)
     carrier = await accounts.get_carrier(context.db, target.carrier_id)
     assert carrier is not None
@@ -242,8 +254,12 @@ async def on_addstaff(update: Update, context: BotContext) -> None:
     admin_id, now = update.effective_user.id, context.now()
     async with context.db.transaction() as db:
         current = await accounts.get_account(db, telegram_id)
+        household = current is not None and current.is_household
         already = current is not None and current.carrier_id == carrier.id
-        if not already:  # running it twice changes nothing, not even a coordinator's role
+        if household:  # the id in the log would be a household's: "household" says enough
+            actor = actor_of(update, context)
+            await record_refusal(db, context, actor, Action.ADD_STAFF, "household")
+        elif not already:  # running it twice changes nothing, not even a coordinator's role
             await accounts.make_staff(
                 db, telegram_id, carrier.id, context.settings.default_locale, admin_id, now,
                 role=StaffRole.CASEWORKER,
@@ -258,12 +274,22 @@ async def on_addstaff(update: Update, context: BotContext) -> None:
             )
         added = await accounts.get_account(db, telegram_id)
     assert added is not None
+    user = context.i18n.isolate(str(telegram_id))
+    if household:
+        text = context.t(
+            "{user} uses the bot as a household or volunteer, so this account cannot become "
+            "staff: a carrier's staff use their work account. Nothing changed. If it is the "
+            "same person and they want this account for staff, they first delete their data "
+            "with /delete."
+        )
+        await show(update, context, text.format(user=user))
+        return
     name = html.escape(carrier.name)
     if already:
         text = context.t("{user} is already staff of {carrier}. Nothing changed.")
     else:
         text = context.t("{user} is now staff of {carrier}.")
-    text = text.format(user=context.i18n.isolate(str(telegram_id)), carrier=name)
+    text = text.format(user=user, carrier=name)
     if not already and not await invites.welcome_new_staff(context, added):
         text += "\n\n" + context.t(
             "They have not started the bot yet. They will see the staff menu after /start."

@@ -118,10 +118,6 @@ async def touch_account(db: Db, telegram_id: int, now: datetime) -> None:
     )
 
 
-async def delete_account(db: Db, telegram_id: int) -> None:
-    await db.conn.execute("DELETE FROM users WHERE telegram_id = ?", (telegram_id,))
-
-
 async def make_staff(
     db: Db,
     telegram_id: int,
@@ -131,8 +127,11 @@ async def make_staff(
     now: datetime,
     role: StaffRole = StaffRole.CASEWORKER,
 ) -> int | None:
-    """Makes the user staff of one carrier in `role`; returns the carrier they had before."""
+    """Makes the user staff of one carrier in `role`; returns the carrier they had before.
+    A household's account never becomes staff: callers refuse it first."""
     before = await get_account(db, telegram_id)
+    if before is not None and before.is_household:
+        raise ValueError("a seeker's or volunteer's account cannot become staff")
     await db.conn.execute(
         "INSERT INTO users (telegram_id, role, locale, created_at, last_seen_at)"
         " VALUES (?, 'staff', ?, ?, ?)"
@@ -147,14 +146,6 @@ async def make_staff(
         (carrier_id, role.value, added_by, to_db(now), telegram_id),
     )
     return before.carrier_id if before else None
-
-
-async def remove_staff(db: Db, telegram_id: int) -> bool:
-    """Staff leave the carrier; their account is deleted as it held nothing but the role."""
-    async with db.conn.execute(
-        "DELETE FROM users WHERE telegram_id = ? AND role = 'staff'", (telegram_id,)
-    ) as cur:
-        return cur.rowcount > 0
 
 
 async def list_staff(db: Db, carrier_id: int | None, offset: int, limit: int) -> list[Account]:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from domain.access import DENIED_PREFIX
 from domain.accounts import AuditEntry
 from domain.cases import ConsentAnswer, ConsentRequest
 from storage import cases
@@ -108,7 +109,7 @@ async def answer_consent_request(
 async def record_audit(
     db: Db,
     *,
-    actor_telegram_id: int,
+    actor_telegram_id: int | None,
     action: str,
     now: datetime,
     carrier_id: int | None = None,
@@ -121,6 +122,15 @@ async def record_audit(
         " detail) VALUES (?, ?, ?, ?, ?, ?)",
         (to_db(now), actor_telegram_id, carrier_id, action, subject_user_id, detail),
     )
+
+
+async def acted_as_staff(db: Db, telegram_id: int) -> bool:
+    """Whether the audit log names this Telegram id as the actor of an allowed action."""
+    rows = await db.conn.execute_fetchall(
+        "SELECT 1 FROM audit_log WHERE actor_telegram_id = ? AND action NOT LIKE ? || '%' LIMIT 1",
+        (telegram_id, DENIED_PREFIX),
+    )
+    return bool(rows)
 
 
 _AUDIT_COLUMNS = (

@@ -40,6 +40,12 @@ class Db:
                 raise
             await self.conn.execute("COMMIT")
 
+    async def checkpoint(self) -> None:
+        """Moves the WAL into the database file and empties it: call after a deletion or purge
+        commits, so deleted rows (zeroed in the file by secure_delete) leave no copy behind."""
+        async with self._write_lock:  # not inside another coroutine's open transaction
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def close(self) -> None:
         await self.conn.close()
 
@@ -55,6 +61,7 @@ async def open_db(path: Path) -> Db:
             "foreign_keys = ON",
             "busy_timeout = 5000",
             "synchronous = NORMAL",
+            "secure_delete = ON",  # deleted rows are overwritten with zeros, not just unlinked
         ):
             await conn.execute(f"PRAGMA {pragma}")
         await migrate(conn)
@@ -85,17 +92,42 @@ async def migrate(conn: aiosqlite.Connection, directory: Path = MIGRATIONS_DIR) 
             f"the database is at schema version {current} but this bot knows only "
             f"{len(files)}: run a newer version of the bot or restore a matching backup"
         )
-    for version, path in enumerate(files[current:], start=current + 1):
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in split_statements(path.read_text(encoding="utf-8")):
-                await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {version:d}")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        await conn.execute("COMMIT")
+    if current == len(files):
+        return current
+    # A migration may rebuild a table other tables refer to (SQLite's 12-step ALTER): with
+    # foreign keys on, its DROP TABLE would cascade into the children. The switch only works
+    # outside a transaction, so it is off for the run and every file must leave no dangling
+    # reference before its COMMIT.
+    async with conn.execute("PRAGMA foreign_keys") as cur:
+        row = await cur.fetchone()
+    enforced = bool(row and row[0])
+    await conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for version, path in enumerate(files[current:], start=current + 1):
+            await _run_migration(conn, path.name, path.read_text(encoding="utf-8"), version)
+    finally:
+        if enforced:
+            await conn.execute("PRAGMA foreign_keys = ON")
     return len(files)
+
+
+async def _run_migration(conn: aiosqlite.Connection, name: str, script: str, version: int) -> None:
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in split_statements(script):
+            await conn.execute(statement)
+        async with conn.execute("PRAGMA foreign_key_check") as cur:
+            broken = await cur.fetchone()
+        if broken is not None:
+            raise sqlite3.IntegrityError(
+                f"migration {name} leaves a row of {broken[0]} pointing at a missing "
+                f"row of {broken[2]}"
+            )
+        await conn.execute(f"PRAGMA user_version = {version:d}")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    await conn.execute("COMMIT")
 
 
 def split_statements(script: str) -> list[str]:

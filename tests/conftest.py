@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +34,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "admin_ids": frozenset({ADMIN_ID}),
         "tz": ZoneInfo("Europe/Berlin"),
         "default_locale": "de",
+        "erasure_key": b"test-erasure-key-of-32-characters",
     }
     values.update(overrides)
     return Settings(**values)
@@ -66,9 +67,12 @@ class Harness:
         """What a user with `locale` reads for `msgid`."""
         return self.tr(locale).gettext(msgid)
 
-    async def restart(self) -> None:
-        """Stops the bot and starts a new one on the same database, as a deploy would."""
+    async def restart(self, while_stopped: Callable[[], object] | None = None) -> None:
+        """Stops the bot and starts a new one on the same database, as a deploy would;
+        `while_stopped` runs in between (an operator restoring a backup)."""
         await _stop(self.app)
+        if while_stopped is not None:
+            while_stopped()
         self.app = await _start(self.app.bot_data.settings, self.rec, self.clock)
         self.sender = Sender.for_app(self.app)
 

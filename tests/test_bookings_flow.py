@@ -330,12 +330,14 @@ async def test_typed_text_and_photos_during_booking_lose_nothing(harness: Harnes
     assert await booking_rows(harness) == [(1, slot.id, OLENA, "booked")]
 
 
-async def test_my_data_counts_the_appointments(harness: Harness):
+async def test_my_data_lists_the_appointments(harness: Harness):
     slot = await add_slot(harness)
     await seekers(harness, OLENA)
     await _book(harness, slot.id, OLENA)
     await harness.send("/mydata")
-    assert "Appointments: 1 booked or on a waitlist." in harness.rec.last().text
+    text = harness.rec.last().text
+    assert "Your appointments:" in text
+    assert "Status: " + harness.tr("en").pgettext("booking", "booked") in text
     await harness.send("/delete")
     await harness.press("dl:yes")
     assert await booking_rows(harness) == []
