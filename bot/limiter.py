@@ -121,6 +121,8 @@ class SendLimiter(BaseRateLimiter[Lane]):
             if await self._sleep_until(self._pause_over):
                 self.pacer.record(self.clock(), chat, lane, count=count)
         else:
+            # Held by its own chat, an answer does not hold the outbox; then it waits its turn.
+            await self._sleep_until(lambda now: self.pacer.after_notice_at(now, chat))
             self._answers_waiting += 1
             try:
                 await self._sleep_until(

@@ -88,9 +88,16 @@ class Pacer:
             moments.append(self.chat_ready_at(now, chat_id))
             if answers_waiting:
                 moments.append(now + self.spacing)
-        elif chat_id is not None and chat_id in self._last_notice_by_chat:
-            moments.append(self._last_notice_by_chat[chat_id] + self.window)
+        else:
+            moments.append(self.after_notice_at(now, chat_id))
         return max(moments)
+
+    def after_notice_at(self, now: datetime, chat_id: int | None) -> datetime:
+        """When an answer to this chat may go, by its chat alone: a window after a notice.
+        An answer waiting for this does not count as waiting for the budget."""
+        self._forget_before(now)
+        last = self._last_notice_by_chat.get(chat_id) if chat_id is not None else None
+        return max(now, last + self.window) if last is not None else now
 
     def chat_ready_at(self, now: datetime, chat_id: int | None) -> datetime:
         """When the outbox may send to this chat, by its own limit only: picks the next row."""
