@@ -1,16 +1,22 @@
-"""Broadcast benchmark: the real sender against a local fake Bot API with ~80 ms latency.
+"""Broadcast benchmark: the real bot against a local Bot API that enforces Telegram's limits.
 
     python bench/broadcast.py [--recipients 7600] [--latency 0.08] [--retry-after 3]
+                              [--active 5] [--idle 15] [--command-every 8]
 
-One run measures, in this order:
+The fake Bot API answers after ~80 ms and emulates Telegram's flood control: more than 30
+messages (sends, edits) in any 1 s, or a second message to one chat within 1 s, is refused
+with 429 retry_after=1, and nothing is accepted until that has passed. One run measures:
 1. baseline: an unpaced sender (30 concurrent requests, no limiter) on the same fake;
-2. the real bot in a child process (`python -m`-style app, post_init starts the sender) sends
-   a broadcast to every recipient; the fake API kills it with SIGKILL when half of them have
-   their message;
-3. a new child process finishes the broadcast; the fake API answers one request with 429
+2. the real bot in a child process (post_init starts the sender, polling gets updates from
+   the fake) while `--active` users send commands (/start, /book, /mysearch, /help) about
+   every `--command-every` seconds: first for `--idle` seconds with nothing else to do (their
+   idle latency), then during a broadcast to every recipient; the fake kills the bot with
+   SIGKILL when half of the recipients have their message;
+3. a new child process finishes the broadcast; the fake answers one request with 429
    retry_after at three quarters.
-It prints the rate against the cap, the most sends in any 1 s window, the sends during the
-announced 429 pause, and per recipient how many got nothing or got the message twice.
+It prints the rate against the cap, the most sends in any 1 s window, the sends during a
+429 pause, the 429s our own pacing caused, every command answered or not and its latency
+during the broadcast against idle, and per recipient how many got nothing or got it twice.
 """
 
 from __future__ import annotations
@@ -18,14 +24,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import signal
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,60 +51,116 @@ from domain.locales import SUPPORTED_LOCALES  # noqa: E402
 from domain.outbox import Rendered, Topic  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.db import open_db, to_db  # noqa: E402
-from tests.fakes import max_in_window  # noqa: E402
+from tests.fakes import max_in_window, message_update  # noqa: E402
 
 TOKEN = "4242:BENCH"
 STAFF_CHAT = 1
 FIRST_CHAT = 1_000_000
 MESSAGE_METHODS = ("sendMessage", "editMessageText", "sendDocument")
+BROADCAST_MARK = "[broadcast]"
+COMMANDS = ("/start", "/book", "/mysearch", "/help")
+
+
+@dataclass
+class Command:
+    chat: int
+    text: str
+    sent_at: float
+    answered_at: float | None = None
+    by_first_bot: bool = True
 
 
 @dataclass
 class FakeBotApi:
-    """Answers like Telegram after `latency`, logs every message request on arrival."""
+    """Answers like Telegram after `latency`, with its flood control; logs every message."""
 
     latency: float
     log: list[tuple[float, str, int]] = field(default_factory=list)  # (arrival, method, chat)
+    broadcast_log: list[float] = field(default_factory=list)  # arrivals of broadcast messages
+    polling: asyncio.Event = field(default_factory=asyncio.Event)  # the bot asked for updates
     delivered: Counter[int] = field(default_factory=Counter)  # recipient chat → messages
     kill_at: int | None = None  # SIGKILL the child when this many recipients have theirs
     child_pid: int | None = None
     flood_at: int | None = None  # answer 429 when this many recipients have theirs
     retry_after: int = 3
-    refused_from: float | None = None  # the 429 was decided (arrival of its request)
-    announced_at: float | None = None  # the 429 answer left the server
-    pause_until: float | None = None
+    # Each 429: (its request arrived, its answer left the server, the pause ends).
+    pauses: list[tuple[float, float, float]] = field(default_factory=list)
+    pause_until: float = 0.0
+    ours: Counter[str] = field(default_factory=Counter)  # 429s our pacing caused, by limit
+    accepted: deque[float] = field(default_factory=deque)  # accepted messages in the last 1 s
+    last_by_chat: dict[int, float] = field(default_factory=dict)
     killed_at: float | None = None
     next_id: int = 1
+    # Updates for getUpdates, and the commands the active users sent.
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    new_update: asyncio.Event = field(default_factory=asyncio.Event)
+    commands: list[Command] = field(default_factory=list)
 
     def reset(self) -> None:
         self.log.clear()
+        self.broadcast_log.clear()
         self.delivered.clear()
-        self.refused_from = self.announced_at = self.pause_until = None
+        self.pauses.clear()
+        self.ours.clear()
+        self.accepted.clear()
+        self.last_by_chat.clear()
+        self.pause_until = 0.0
 
     async def handle(self, request: web.Request) -> web.Response:
         arrival = time.monotonic()
         method = request.match_info["method"]
         form = await request.post()
+        if method == "getUpdates":
+            return await self._updates(form)
         chat_id = int(str(form.get("chat_id", 0)))
+        is_broadcast = BROADCAST_MARK in str(form.get("text", ""))
         if method in MESSAGE_METHODS:
             self.log.append((arrival, method, chat_id))
-            if self.pause_until is not None and self.refused_from <= arrival < self.pause_until:
+            if is_broadcast:
+                self.broadcast_log.append(arrival)
+            refused = self._flood_control(arrival, chat_id)
+            if refused is not None:
                 await asyncio.sleep(self.latency)
-                return self._flood(self.pause_until - time.monotonic())
-            if method == "sendMessage" and chat_id >= FIRST_CHAT:
+                return self._flood(refused)
+            self._answered(chat_id, str(form.get("text", "")), arrival)
+            if (
+                method == "sendMessage"
+                and chat_id >= FIRST_CHAT
+                and BROADCAST_MARK in str(form.get("text", ""))
+            ):
                 if len(self.delivered) == self.flood_at:
                     self.flood_at = None
-                    self.refused_from = arrival
-                    self.pause_until = arrival + self.latency + self.retry_after
-                    await asyncio.sleep(self.latency)
-                    self.announced_at = time.monotonic()
-                    return self._flood(self.retry_after)
+                    return await self._refuse(arrival, self.retry_after)
                 self.delivered[chat_id] += 1
                 if len(self.delivered) == self.kill_at and self.child_pid:
                     os.kill(self.child_pid, signal.SIGKILL)  # its answer never arrives
                     self.kill_at, self.killed_at = None, arrival
         await asyncio.sleep(self.latency)
         return web.json_response({"ok": True, "result": self._result(method, form, chat_id)})
+
+    def _flood_control(self, arrival: float, chat_id: int) -> float | None:
+        """Seconds to wait if Telegram would refuse this message now, else None (accepted)."""
+        if arrival < self.pause_until:
+            return self.pause_until - arrival
+        while self.accepted and self.accepted[0] <= arrival - 1.0:
+            self.accepted.popleft()
+        if len(self.accepted) >= MESSAGES_PER_SECOND:
+            self.ours["30 per second"] += 1
+        elif self.last_by_chat.get(chat_id, -1.0) > arrival - 1.0:
+            self.ours["1 per second in a chat"] += 1
+        else:
+            self.accepted.append(arrival)
+            self.last_by_chat[chat_id] = arrival
+            return None
+        self.pause_until = arrival + self.latency + 1
+        self.pauses.append((arrival, arrival + self.latency, self.pause_until))
+        return 1.0
+
+    async def _refuse(self, arrival: float, seconds: int) -> web.Response:
+        self.pause_until = arrival + self.latency + seconds
+        await asyncio.sleep(self.latency)
+        self.pauses.append((arrival, time.monotonic(), self.pause_until))
+        return self._flood(seconds)
 
     def _flood(self, seconds: float) -> web.Response:
         wait = max(1, round(seconds))
@@ -108,6 +171,33 @@ class FakeBotApi:
             "parameters": {"retry_after": wait},
         }
         return web.json_response(body, status=429)
+
+    def _answered(self, chat_id: int, text: str, arrival: float) -> None:
+        if BROADCAST_MARK in text:
+            return
+        for command in self.commands:
+            if command.chat == chat_id and command.answered_at is None:
+                command.answered_at = arrival
+                command.by_first_bot = self.killed_at is None
+                return
+
+    async def _updates(self, form: Mapping[str, Any]) -> web.Response:
+        self.polling.set()
+        offset = int(str(form.get("offset") or 0))
+        self.updates = [update for update in self.updates if update["update_id"] >= offset]
+        if not self.updates:
+            self.new_update.clear()
+            try:
+                await asyncio.wait_for(self.new_update.wait(), float(str(form.get("timeout", 0))))
+            except TimeoutError:
+                pass
+        await asyncio.sleep(self.latency)
+        return web.json_response({"ok": True, "result": list(self.updates)})
+
+    def command(self, chat_id: int, text: str) -> None:
+        self.commands.append(Command(chat_id, text, time.monotonic()))
+        self.updates.append(message_update(text, user_id=chat_id))
+        self.new_update.set()
 
     def _result(self, method: str, form: Mapping[str, Any], chat_id: int) -> Any:
         if method == "getMe":
@@ -130,10 +220,10 @@ def rate(moments: list[float]) -> float:
     return (len(moments) - 1) / (max(moments) - min(moments)) if len(moments) > 1 else 0.0
 
 
-# The child: the real application, as `python -m bot` runs it, minus polling.
+# The child: the real application, as `python -m bot` runs it.
 def render_bench(params: Mapping[str, Any], tr: Translator) -> Rendered:
     # TRANSLATORS: not extracted (bench/ is outside the catalog's source dirs).
-    return Rendered(f"{tr.gettext('Offers of flats')} #{params['listing']}")
+    return Rendered(f"{tr.gettext('Offers of flats')} #{params['listing']} {BROADCAST_MARK}")
 
 
 async def child(db_path: Path, base_url: str) -> None:
@@ -150,6 +240,9 @@ async def child(db_path: Path, base_url: str) -> None:
     register_renderer(app, "bench_listing", render_bench)
     await app.initialize()
     await app.post_init(app)  # opens the database and starts the sender
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=5)
+    await app.start()
     db = app.bot_data.db
     while True:
         await asyncio.sleep(0.5)
@@ -158,13 +251,16 @@ async def child(db_path: Path, base_url: str) -> None:
         )
         if next(iter(rows))[0] == 0:
             break
+    await asyncio.sleep(2)  # commands fetched again after the restart get their answers
+    await app.updater.stop()
+    await app.stop()
     await app.post_stop(app)
     await app.shutdown()
     await app.post_shutdown(app)
 
 
 # The parent: database, fake API, baseline, then the two child runs.
-async def prepare(db_path: Path, recipients: int) -> float:
+async def prepare(db_path: Path, recipients: int, idle: float) -> float:
     db = await open_db(db_path)
     now = datetime.now(UTC)
     async with db.transaction():
@@ -195,7 +291,7 @@ async def prepare(db_path: Path, recipients: int) -> float:
             topic=Topic.LISTINGS,
             params={"listing": 1},
             recipients=ids[1:],
-            due_at=now,
+            due_at=now + timedelta(seconds=idle),  # the active users' idle phase comes first
             now=now,
         )
     enqueue_seconds = time.perf_counter() - started
@@ -210,14 +306,13 @@ async def baseline(api: FakeBotApi, base_url: str, count: int) -> dict[str, floa
     from telegram.request import HTTPXRequest
 
     api.reset()
-    api.flood_at = count // 3
     bot = Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=64))
     limit = asyncio.Semaphore(MESSAGES_PER_SECOND)
 
     async def send(n: int) -> None:
         async with limit:
             try:
-                await bot.send_message(FIRST_CHAT + n, "baseline")
+                await bot.send_message(FIRST_CHAT + n, f"baseline {BROADCAST_MARK}")
             except RetryAfter:
                 pass
 
@@ -228,21 +323,14 @@ async def baseline(api: FakeBotApi, base_url: str, count: int) -> dict[str, floa
 
 def _figures(api: FakeBotApi) -> dict[str, float]:
     moments = api.sends()
-    during = (
-        len(api.sends(api.announced_at, api.pause_until))
-        if api.announced_at is not None and api.pause_until is not None
-        else 0
-    )
-    in_flight = (  # besides the request that got the 429
-        len(api.sends(api.refused_from, api.announced_at)) - 1
-        if api.refused_from is not None and api.announced_at is not None
-        else 0
-    )
     return {
         "rate": rate(moments),
         "max_1s": max_in_window(moments, 1.0),
-        "during_pause": during,
-        "in_flight": in_flight,
+        # Sent after a 429 had reached us, before its pause ended.
+        "during_pause": sum(len(api.sends(told, until)) for _, told, until in api.pauses),
+        # On their way already when the 429 answer left (not counting the refused one).
+        "in_flight": sum(len(api.sends(asked, told)) - 1 for asked, told, _ in api.pauses),
+        "ours": sum(api.ours.values()),
     }
 
 
@@ -252,6 +340,26 @@ async def run_child(db_path: Path, base_url: str, api: FakeBotApi) -> int:
     )
     api.child_pid = process.pid
     return await process.wait()
+
+
+async def active_user(api: FakeBotApi, chat_id: int, seed: int, every: float) -> None:
+    """Sends a command every `every` seconds (± half) until the first bot is killed; four
+    times as often before the broadcast starts, for enough idle samples."""
+    chance = random.Random(seed)
+    await api.polling.wait()
+    await asyncio.sleep(chance.uniform(0, every / 4))
+    while api.killed_at is None:
+        api.command(chat_id, chance.choice(COMMANDS))
+        gap = every if api.broadcast_log else every / 4
+        await asyncio.sleep(chance.uniform(gap / 2, gap * 3 / 2))
+
+
+def latencies(commands: list[Command]) -> tuple[float, float]:
+    """Mean and 95th percentile in seconds of the answered commands."""
+    waits = sorted(c.answered_at - c.sent_at for c in commands if c.answered_at is not None)
+    if not waits:
+        return float("nan"), float("nan")
+    return sum(waits) / len(waits), waits[min(len(waits) - 1, int(0.95 * len(waits)))]
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -270,13 +378,24 @@ async def main(args: argparse.Namespace) -> None:
     base = await baseline(api, base_url, min(n, 600))
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.sqlite3"
-        enqueue_seconds = await prepare(db_path, n)
+        enqueue_seconds = await prepare(db_path, n, args.idle)
 
         api.reset()
         api.kill_at = n // 2
+        users = [
+            FIRST_CHAT + n // 3 + k * (n // 2 // max(1, args.active)) for k in range(args.active)
+        ]
+        typing = [
+            asyncio.create_task(active_user(api, chat, k, args.command_every))
+            for k, chat in enumerate(users)
+        ]
         code = await run_child(db_path, base_url, api)
-        first = api.sends()
-        first_rate = rate([at for at in first if api.killed_at is None or at <= api.killed_at])
+        await asyncio.gather(*typing)
+        first = list(api.broadcast_log)
+        until_kill = [at for at in first if api.killed_at is None or at <= api.killed_at]
+        first_rate = rate(until_kill)
+        everything = api.sends(min(until_kill, default=0.0), max(until_kill, default=0.0))
+        total_rate = (len(everything) - 1) / (max(until_kill) - min(until_kill))
         delivered_first = len(api.delivered)
 
         api.flood_at = n * 3 // 4
@@ -295,24 +414,58 @@ async def main(args: argparse.Namespace) -> None:
     duplicated = sum(1 for chat in everyone if api.delivered[chat] > 1)
     await runner.cleanup()
 
+    broadcast_from = min(first) if first else float("inf")
+    idle = [c for c in api.commands if c.sent_at < broadcast_from]
+    busy = [c for c in api.commands if broadcast_from <= c.sent_at]
+    in_flight_at_kill = [c for c in busy if c.answered_at is None or not c.by_first_bot]
+    busy_settled = [c for c in busy if c not in in_flight_at_kill]
+    idle_mean, idle_p95 = latencies(idle)
+    busy_mean, busy_p95 = latencies(busy_settled)
+    unanswered = [c for c in api.commands if c.answered_at is None]
+    own_notice = {chat: at for at, _, chat in api.log if chat in users and at in api.broadcast_log}
+    after_notice = [  # answers that waited out the second after the user's own notice
+        c
+        for c in busy_settled
+        if c.answered_at is not None
+        and c.sent_at - 1.1 <= own_notice.get(c.chat, -9.0) <= c.answered_at
+    ]
+
     print(f"recipients: {n}, fake API latency {args.latency * 1000:.0f} ms, cap {cap}/s")
     print(f"enqueue of the broadcast (one transaction): {enqueue_seconds * 1000:.0f} ms")
     print(
         f"baseline, unpaced sender: {base['rate']:.1f}/s = {base['rate'] / cap:.2f} x cap, "
-        f"max {base['max_1s']} in 1 s, {base['during_pause']} sends during a 429 pause"
+        f"max {base['max_1s']} in 1 s, {base['ours']} 429s from the flood control, "
+        f"{base['during_pause']} sends during its pauses"
     )
     print(
-        f"first run until SIGKILL at {delivered_first} delivered (exit {code}): "
-        f"mean rate {first_rate:.1f}/s = {first_rate / cap:.3f} x cap"
+        f"first run with {args.active} users active, until SIGKILL at {delivered_first} "
+        f"delivered (exit {code}): mean broadcast rate {first_rate:.1f}/s = "
+        f"{first_rate / cap:.3f} x cap; all messages meanwhile (answers, staff status) "
+        f"{total_rate:.1f}/s = {total_rate / cap:.3f} x cap"
     )
     print(
         f"whole run incl. restart and pause: max sends in any 1 s window {ours['max_1s']} "
         f"(baseline {base['max_1s']}, ratio {ours['max_1s'] / base['max_1s']:.2f})"
     )
     print(
-        f"sends during the announced {args.retry_after} s 429 pause: {ours['during_pause']} "
-        f"(baseline {base['during_pause']}); already on the way when the 429 left the "
-        f"server: {ours['in_flight']}"
+        f"429s caused by our own pacing: {ours['ours']} {dict(api.ours)} (baseline {base['ours']})"
+    )
+    print(
+        f"sends during 429 pauses (after the 429 reached us, incl. the injected "
+        f"{args.retry_after} s one): {ours['during_pause']} (baseline {base['during_pause']}); "
+        f"already on the way when a 429 left the server: {ours['in_flight']}"
+    )
+    print(
+        f"commands: {len(api.commands)} sent, {len(api.commands) - len(unanswered)} answered, "
+        f"{len(unanswered)} never answered; {len(in_flight_at_kill)} were sent around the "
+        f"kill and excluded from the latency"
+    )
+    print(
+        f"command latency idle: mean {idle_mean * 1000:.0f} ms, p95 {idle_p95 * 1000:.0f} ms "
+        f"({len(idle)}); during the broadcast: mean {busy_mean * 1000:.0f} ms, p95 "
+        f"{busy_p95 * 1000:.0f} ms ({len(busy_settled)}); ratio busy/idle: mean "
+        f"{busy_mean / idle_mean:.2f}, p95 {busy_p95 / idle_p95:.2f}; "
+        f"{len(after_notice)} came in the second after the user's own broadcast message"
     )
     print(
         f"after kill -9 at 50 % and restart (exit {code_after}): lost {lost}, "
@@ -328,4 +481,9 @@ if __name__ == "__main__":
     parser.add_argument("--recipients", type=int, default=7600)
     parser.add_argument("--latency", type=float, default=0.08)
     parser.add_argument("--retry-after", type=int, default=3)
+    parser.add_argument("--active", type=int, default=5, help="users sending commands")
+    parser.add_argument("--idle", type=float, default=15, help="seconds before the broadcast")
+    parser.add_argument(
+        "--command-every", type=float, default=8, help="mean seconds between a user's commands"
+    )
     asyncio.run(main(parser.parse_args()))

@@ -13,6 +13,7 @@ from bot.context import BotApp, BotContext, BotData
 from bot.delivery import Sender
 from bot.i18n import Catalogs
 from bot.journal import JournalingApplication, UpdateJournal
+from bot.limiter import SendLimiter
 from bot.settings import Settings
 from handlers import (
     accompaniment,
@@ -88,6 +89,7 @@ HANDLER_MODULES = (  # order matters, change it only here
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None) -> BotApp:
     journal = UpdateJournal()
+    limiter = SendLimiter()
     builder = (
         Application.builder()
         .application_class(JournalingApplication)
@@ -100,6 +102,7 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
+        .rate_limiter(limiter)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -108,6 +111,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.journal = journal
     app.bot_data.clock = utc_now
     app.bot_data.sleep = asyncio.sleep
+    # Read at each use: tests put their fake clock into bot_data after this.
+    limiter.clock = lambda: app.bot_data.clock()
+    limiter.sleep = lambda seconds: app.bot_data.sleep(seconds)
     app.bot_data.renderers = {}
     app.bot_data.essential_kinds = set()
     app.bot_data.catalogs = Catalogs(settings.default_locale, settings.tz)

@@ -21,10 +21,10 @@ Nothing is scheduled in memory: the loop asks SQLite every OUTBOX_POLL, so a res
 pause of any length drops nothing.
 
 Each row: claimed in a short transaction (`sending`), rendered, sent outside any transaction
-when the Pacer allows, its result recorded in another short transaction right after the
-answer. The guarantee for rows in doubt after a crash is at-least-once; why is in
-domain/outbox.py. Run one bot process per database: a second sender would resend the first
-one's rows in flight when it starts.
+when the bot's one send budget (bot/limiter.py) has a slot that no answer to a user needs, its
+result recorded in another short transaction right after the answer. The guarantee for rows
+in doubt after a crash is at-least-once; why is in domain/outbox.py. Run one bot process per
+database: a second sender would resend the first one's rows in flight when it starts.
 """
 
 from __future__ import annotations
@@ -32,27 +32,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from collections.abc import Set as AbstractSet
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import ExtBot
 
 from bot.context import BotApp
 from bot.i18n import Catalogs, Translator
+from bot.limiter import SendLimiter, retry_after
 from bot.limits import (
     MAX_IN_FLIGHT,
-    MESSAGES_PER_SECOND,
     OUTBOX_BATCH,
     OUTBOX_KEEP,
     OUTBOX_POLL,
     OUTBOX_PURGE_EVERY,
     OUTBOX_RETRY,
-    PACING_WINDOW,
     PROGRESS_EVERY,
 )
 from domain.outbox import (
@@ -74,11 +72,13 @@ from domain.outbox import (
     before_send,
     classify_bad_request,
 )
-from domain.pacing import Pacer, QuietHours
+from domain.pacing import Lane, QuietHours
 from storage import outbox
 from storage.db import Db
 
 log = logging.getLogger(__name__)
+
+OUTBOX = Lane.OUTBOX  # every request of the sender: its slot is reserved (_take_slot) first
 
 Renderer = Callable[[Mapping[str, Any], Translator], Rendered]
 Clock = Callable[[], datetime]
@@ -101,12 +101,13 @@ class Sender:
     def __init__(
         self,
         *,
-        bot: Bot,
+        bot: ExtBot[Lane],
         db: Db,
         catalogs: Catalogs,
         renderers: Mapping[str, Renderer],
         essential_kinds: AbstractSet[str] = frozenset(),
         quiet_hours: QuietHours | None,
+        limiter: SendLimiter,
         clock: Clock,
         sleep: Sleep,
     ) -> None:
@@ -114,7 +115,7 @@ class Sender:
         self.essential_kinds = essential_kinds
         self.quiet_hours, self.clock, self.sleep = quiet_hours, clock, sleep
         self.tz = catalogs.default.tz
-        self.pacer = Pacer(MESSAGES_PER_SECOND, PACING_WINDOW)
+        self.limiter = limiter  # the bot's one send budget: the outbox gets what answers leave
         self._in_flight: set[asyncio.Task[None]] = set()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -131,6 +132,7 @@ class Sender:
             renderers=data.renderers,
             essential_kinds=data.essential_kinds,
             quiet_hours=data.settings.quiet_hours,
+            limiter=limiter_of(app),
             clock=data.clock,
             sleep=data.sleep,
         )
@@ -186,7 +188,7 @@ class Sender:
             elif self._in_flight:
                 await asyncio.wait(self._in_flight)
             elif self._paused():
-                await self._sleep_until(self.pacer.paused_until or self.clock())
+                await self._sleep_until(self.limiter.paused_until or self.clock())
             else:
                 break
         if self._in_flight:
@@ -198,7 +200,8 @@ class Sender:
         return self.quiet_hours is None or not self.quiet_hours.contains(self.clock(), self.tz)
 
     def _paused(self) -> bool:
-        return self.pacer.paused_until is not None and self.pacer.paused_until > self.clock()
+        paused_until = self.limiter.paused_until
+        return paused_until is not None and paused_until > self.clock()
 
     async def _send_batch(self, batch: list[DueMessage]) -> None:
         queue = list(batch)
@@ -206,14 +209,15 @@ class Sender:
             if not self._notices_allowed():  # quiet hours began during the batch
                 queue = [row for row in queue if row.topic.is_reminder]
             now = self.clock()
-            ready = [row for row in queue if self.pacer.chat_ready_at(now, row.chat_id) <= now]
+            pacer = self.limiter.pacer
+            ready = [row for row in queue if pacer.chat_ready_at(now, row.chat_id) <= now]
             if not ready:
                 # Every row left is for a chat that just got a message. Read further rows
                 # instead of waiting, unless this batch sent nothing at all.
                 if len(queue) < len(batch):
                     return
                 await self._sleep_until(
-                    min(self.pacer.chat_ready_at(now, row.chat_id) for row in queue)
+                    min(pacer.chat_ready_at(now, row.chat_id) for row in queue)
                 )
                 continue
             queue.remove(ready[0])
@@ -238,6 +242,9 @@ class Sender:
         task = asyncio.create_task(self._send_and_record(message, rendered))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
+        # Let it go on the wire now, at its slot, not after this loop's next claim: Telegram
+        # counts arrivals, and a late start squeezes sends together.
+        await asyncio.sleep(0)
 
     def _render(self, message: OutboxMessage) -> Rendered | Result:
         render = self.renderers.get(message.kind)
@@ -270,33 +277,33 @@ class Sender:
             else None
         )
         if rendered.document is None:
-            return await self.bot.send_message(chat_id, rendered.text, reply_markup=markup)
+            return await self.bot.send_message(
+                chat_id, rendered.text, reply_markup=markup, rate_limit_args=OUTBOX
+            )
         filename, content = rendered.document
         return await self.bot.send_document(
             chat_id,
             InputFile(content, filename=filename),
             caption=rendered.text,
             reply_markup=markup,
+            rate_limit_args=OUTBOX,
         )
 
     async def _take_slot(self, chat_id: int) -> bool:
-        """Waits until the Pacer lets a request to `chat_id` start; False when stopping."""
-        while (ready := self.pacer.ready_at(self.clock(), chat_id)) > self.clock():
+        """Waits until the budget lets a request to `chat_id` start; False when stopping."""
+        while (ready := self.limiter.ready_at(self.clock(), chat_id)) > self.clock():
             await self._sleep_until(ready)
             if self._stopping:
                 return False
-        self.pacer.record(self.clock(), chat_id)
+        self.limiter.reserve(self.clock(), chat_id)
         return True
 
     async def _try(self, request: Awaitable[Message | bool]) -> Outcome:
         """One request to Telegram, its answer told as an Outcome; a 429 pauses everything."""
         try:
             answer = await request
-        except RetryAfter as error:
-            wait = _retry_after(error)
-            self.pacer.pause(self.clock() + wait)
-            log.warning("outbox: Telegram asked to wait %s", wait)
-            return FloodWait(wait)
+        except RetryAfter as error:  # the limiter holds every request until it has passed
+            return FloodWait(retry_after(error))
         except Forbidden as error:
             return Unreachable(error.message)
         except BadRequest as error:
@@ -350,12 +357,16 @@ class Sender:
             return
         self._shown[broadcast.id] = (self.clock(), text)
         if broadcast.status_message_id is None:
-            outcome = await self._try(self.bot.send_message(chat_id, text))
+            outcome = await self._try(self.bot.send_message(chat_id, text, rate_limit_args=OUTBOX))
             if isinstance(outcome, Sent) and outcome.message_id is not None:
                 async with self.db.transaction() as db:
                     await outbox.save_status_message(db, broadcast.id, outcome.message_id)
         else:
-            await self._try(self.bot.edit_message_text(text, chat_id, broadcast.status_message_id))
+            await self._try(
+                self.bot.edit_message_text(
+                    text, chat_id, broadcast.status_message_id, rate_limit_args=OUTBOX
+                )
+            )
 
     def _resume_at(self, broadcast: Broadcast, progress: Progress) -> datetime | None:
         """When sending starts, if the broadcast waits for quiet hours to end."""
@@ -372,7 +383,8 @@ class Sender:
                 return  # stopping: the summary goes out after the restart
             tr = self.catalogs.get(broadcast.staff_locale or "")
             text = summary_text(tr, broadcast, progress)
-            if isinstance(await self._try(self.bot.send_message(chat_id, text)), FloodWait):
+            sent = self.bot.send_message(chat_id, text, rate_limit_args=OUTBOX)
+            if isinstance(await self._try(sent), FloodWait):
                 return  # tried again on the next round
         async with self.db.transaction() as db:
             await outbox.finish_broadcast(db, broadcast.id, self.clock())
@@ -424,12 +436,11 @@ def summary_text(tr: Translator, broadcast: Broadcast, progress: Progress) -> st
     )
 
 
-def _retry_after(error: RetryAfter) -> timedelta:
-    # PTB 22 warns that retry_after becomes a timedelta; accept both.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+def limiter_of(app: BotApp) -> SendLimiter:
+    limiter = app.bot.rate_limiter
+    if not isinstance(limiter, SendLimiter):
+        raise TypeError("build_application gives the bot a SendLimiter")
+    return limiter
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,7 +98,9 @@ class RecordingRequest(InProcessRequest):
     are stamped and a 429 is enforced like Telegram: any request before retry_after has
     passed is refused and counted in `invalid`. Like Telegram it keeps the messages it sent
     (`held`): an edit must fit what the message is (a text, or a file with a caption) and
-    change something, and a button press is answered once.
+    change something, and a button press is answered once. `failing` is the share of requests
+    (any endpoint, seeded) answered 502 Bad Gateway without being carried out; they are kept
+    in `failed`, not in `calls`.
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -109,6 +112,9 @@ class RecordingRequest(InProcessRequest):
     dead: bool = False
     held: dict[tuple[int, int], Held] = field(default_factory=dict)  # (chat, message) → …
     answered: set[str] = field(default_factory=set)  # callback query ids: "too old" if again
+    failing: float = 0.0
+    failed: list[str] = field(default_factory=list)
+    chance: random.Random = field(default_factory=lambda: random.Random(19))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     async def do_request(
@@ -124,6 +130,9 @@ class RecordingRequest(InProcessRequest):
         if self.dead:
             raise Crash
         endpoint = url.rsplit("/", 1)[-1]
+        if self.failing and self.chance.random() < self.failing:
+            self.failed.append(endpoint)
+            return _error(502, "Bad Gateway")
         params = request_data.parameters if request_data else {}
         now = self.clock() if self.clock else None
         call = Call(endpoint, params, now, _files(request_data))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
+from bot.limits import WAITLIST_OFFER_TIME
 from domain.accounts import Audience
 from domain.appointments import SlotKind
 from handlers.appointments import when_short
@@ -240,8 +241,8 @@ async def test_reminders_come_the_evening_before_and_two_hours_before(harness: H
         harness.t("uk", "⏰ Reminder: tomorrow you have an appointment.")
     )
     assert evening.callback_data[:2] == ["bv:come:1", "bx:ask:1"]
+    confirmed = harness.clock().isoformat()  # the answer may wait out the reminder's second
     await harness.press("bv:come:1", lang="uk")
-    confirmed = harness.clock().isoformat()
     assert await harness.rows("SELECT confirmed_at FROM bookings") == [(confirmed,)]
     harness.clock.moment = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
     await harness.deliver()
@@ -258,13 +259,14 @@ async def test_i_cannot_come_frees_the_place_and_stops_the_reminders(harness: Ha
     await harness.deliver()
     await harness.press("bx:ask:1")  # "I can't come" asks once more
     assert await harness.rows("SELECT status FROM bookings WHERE id = 1") == [("booked",)]
+    freed_at = harness.clock()  # a second after the reminder: her answer waited it out
     await harness.press("bx:yes:1")
     await harness.deliver()
     offer = harness.rec.last()
     assert offer.params["chat_id"] == AHMAD and offer.callback_data[0] == "wo:take:2"
-    # The offer is held until the start at most, and Olena's 2-hour reminder never comes.
+    # The offer is held for six hours, and Olena's 2-hour reminder never comes.
     assert await harness.rows("SELECT offered_until FROM bookings WHERE id = 2") == [
-        ("2026-12-02T23:00:00+00:00",)
+        ((freed_at + WAITLIST_OFFER_TIME).isoformat(),)
     ]
     harness.clock.moment = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
     harness.rec.clear()
