@@ -13,7 +13,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from bot.i18n import DOMAIN, LOCALES_DIR
+from bot.i18n import DOMAIN, LOCALES_DIR, read_status
 from domain.locales import SUPPORTED_LOCALES, plural_forms
 
 ROOT = LOCALES_DIR.parent
@@ -42,6 +42,14 @@ def po_path(locale: str) -> Path:
     return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def _translator_header(locale: str) -> str:
+    """Who stands behind a catalog, from locales/STATUS.toml, in its Last-Translator line."""
+    status = read_status().get(locale)
+    if status is None or status.is_draft:
+        return "draft, not yet reviewed by a native speaker"
+    return f"{status.state}: {status.reviewer}, {status.reviewed_on}"
+
+
 def update() -> None:
     template = extract()
     with POT_PATH.open("wb") as out:
@@ -56,6 +64,7 @@ def update() -> None:
             catalog = Catalog(locale=locale, project="auszug-bot", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.mime_headers = [("Plural-Forms", plural_forms(locale))]  # CLDR's, via Babel
+        catalog.last_translator = _translator_header(locale)
         catalog.revision_date = EPOCH
         catalog.obsolete.clear()
         with path.open("wb") as out:

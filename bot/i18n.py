@@ -6,6 +6,7 @@ import gettext
 import os
 import re
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -25,7 +26,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
-from domain.locales import SUPPORTED_LOCALES, is_rtl
+from domain.locales import SUPPORTED_LOCALES, CatalogState, LanguageStatus, is_rtl
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -134,9 +135,43 @@ class Catalogs:
             code: Translator(code, tz, _load(directory, code)) for code in SUPPORTED_LOCALES
         }
         self.default = self._translators[default_locale]
+        self.status = read_status(directory)
 
     def get(self, locale: str) -> Translator:
         return self._translators.get(locale, self.default)
+
+    def is_draft(self, locale: str) -> bool:
+        status = self.status.get(locale)
+        return status is not None and status.is_draft
+
+
+def read_status(directory: Path = LOCALES_DIR) -> dict[str, LanguageStatus]:
+    """locales/STATUS.toml: each language's state, reviewer and date."""
+    with (directory / "STATUS.toml").open("rb") as file:
+        table = tomllib.load(file)
+    return {
+        code: LanguageStatus(
+            code, CatalogState(entry["state"]), entry.get("reviewer"), entry.get("reviewed_on")
+        )
+        for code, entry in table.items()
+    }
+
+
+def _forms(string: object) -> tuple[object, ...]:
+    return tuple(string) if isinstance(string, tuple | list) else (string,)
+
+
+def catalog_counts(code: str, directory: Path = LOCALES_DIR) -> tuple[int, int] | None:
+    """(strings, of them untranslated) of a language's catalog; None if it has none yet.
+    Reads the whole .po: call it off the event loop."""
+    path = directory / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return None
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=code)
+    messages = [message for message in catalog if message.id]
+    missing = [m for m in messages if not all(_forms(m.string))]
+    return len(messages), len(missing)
 
 
 def _load(directory: Path, code: str) -> gettext.NullTranslations:

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
 from gettext import c2py
 
 from babel import Locale, UnknownLocaleError
 from babel.plural import to_gettext
 
-# Tier 1 (complete, reviewed). Tier 2 drafts (ps, ku, ti, so, sq) join when they exist.
+# Every language with a complete catalog; locales/STATUS.toml says which are drafts.
 SUPPORTED_LOCALES: tuple[str, ...] = ("de", "en", "uk", "ar", "fa", "ru", "tr", "fr")
+# The language picker: most spoken in Cologne's shelters first (domain.md), German last but
+# one because staff and many volunteers read it, English last.
+PICKER_ORDER: tuple[str, ...] = (
+    "uk", "bs", "ar", "sq", "fa", "ru", "tr", "kmr", "ps", "ti", "so", "fr", "de", "en",
+)  # fmt: skip
 RTL_LOCALES = frozenset({"ar", "fa", "ps", "ckb"})
 # Codes we serve with another locale's catalog (Babel does not know all of them).
-ALIASES = {"prs": "fa"}  # Dari speakers read Farsi
+ALIASES = {
+    "prs": "fa",  # Dari speakers read Farsi
+    **dict.fromkeys(("hr", "sr", "sh", "me", "cnr"), "bs"),  # one catalog for all four
+    "ku": "kmr",  # Telegram's "ku" is Kurmanji for most of its users here
+}
+# Names in the language itself where CLDR's would leave readers out.
+_OWN_NAMES = {"bs": "Bosanski · Hrvatski · Srpski", "kmr": "Kurmancî"}
 
 
 def match_locale(code: str | None) -> str | None:
@@ -21,7 +35,7 @@ def match_locale(code: str | None) -> str | None:
         return None
     code = code.strip().replace("_", "-")
     alias = ALIASES.get(code.split("-")[0].lower())
-    if alias:
+    if alias in SUPPORTED_LOCALES:
         return alias
     try:
         parsed = Locale.parse(code, sep="-")
@@ -42,8 +56,14 @@ def resolve_locale(saved: str | None, telegram_code: str | None, default: str) -
 
 def native_name(code: str) -> str:
     """A language's name in that language, for the language picker."""
-    name = language_name(code, code)
+    name = _OWN_NAMES.get(code) or language_name(code, code)
     return name[:1].upper() + name[1:]
+
+
+def picker_order(supported: tuple[str, ...] = SUPPORTED_LOCALES) -> list[str]:
+    """The supported languages, the most spoken in the shelters first."""
+    ranked = [code for code in PICKER_ORDER if code in supported]
+    return ranked + [code for code in supported if code not in ranked]
 
 
 def language_name(code: str, reader: str) -> str:
@@ -76,3 +96,23 @@ def exact_plural_forms(code: str, up_to: int = 1000) -> frozenset[int]:
         index = plural_index(code, n)
         counts[index] = counts.get(index, 0) + 1
     return frozenset(index for index, count in counts.items() if count == 1)
+
+
+class CatalogState(StrEnum):
+    """How far a language's catalog is (locales/STATUS.toml)."""
+
+    REVIEWED = "reviewed"
+    COMPLETE = "complete"
+    DRAFT = "draft"
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageStatus:
+    code: str
+    state: CatalogState
+    reviewer: str | None = None
+    reviewed_on: date | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state is CatalogState.DRAFT

@@ -25,7 +25,7 @@ from domain.access import Action
 from domain.accounts import Audience, Role
 from domain.advice import measured_length
 from domain.announcements import MAX_BODY, Announcement, Step, recipients, step_after, step_before
-from domain.locales import SUPPORTED_LOCALES, language_name, native_name
+from domain.locales import SUPPORTED_LOCALES, language_name, native_name, picker_order
 from domain.outbox import Rendered, Topic
 from domain.places import Area
 from domain.searches import VISIBLE_TO_CARRIER
@@ -49,8 +49,22 @@ def render_announcement(params: Mapping[str, Any], tr: Translator) -> Rendered:
         else tr.gettext("📣 News from the move-out programme (Auszugsmanagement)")
     )
     footer = tr.gettext("You can turn off news from the carriers with /notifications.")
+    written_in = params.get("language", "de")  # staff's language when they sent it
+    if written_in != tr.locale:
+        # TRANSLATORS: {language} is the name of the language staff wrote the news in.
+        note = tr.gettext(
+            "This message is in {language}. A caseworker can explain it to you: /help shows "
+            "how to reach them."
+        ).format(language=language_name(written_in, tr.locale))
+        footer = f"{note}\n{footer}"
     text = f"<b>{heading}</b>\n\n{html.escape(params['body'])}\n\n<i>{footer}</i>"
     return Rendered(text, ((("🏠 " + tr.gettext("Main menu"), build_cb("mn", "home")),),))
+
+
+async def _params(context: BotContext, announcement: Announcement) -> dict[str, Any]:
+    """What each recipient's message is rendered from, in their language, at send time."""
+    sender = await _sender(context)
+    return {"body": announcement.body, "sender": sender, "language": context.i18n.locale}
 
 
 async def _sender(context: BotContext) -> str | None:
@@ -161,18 +175,17 @@ async def _language_screen(context: BotContext, announcement: Announcement) -> S
     t = context.t
     text = t("Only people who read one language? Choose it if your text is in that language.")
     languages = [
-        _answer(announcement, native_name(code), "language", code) for code in SUPPORTED_LOCALES
+        _answer(announcement, native_name(code), "language", code) for code in picker_order()
     ]
     rows = [[_answer(announcement, "🌐 " + t("All languages"), "language", "all")]]
-    rows += [languages[:4], languages[4:]]
+    rows += [languages[i : i + 3] for i in range(0, len(languages), 3)]
     return text, rows
 
 
 async def _preview_screen(context: BotContext, announcement: Announcement) -> Screen:
     t, i18n = context.t, context.i18n
     count = len(await _recipients(context, announcement))
-    params = {"body": announcement.body, "sender": await _sender(context)}
-    preview = render_announcement(params, i18n).text
+    preview = render_announcement(await _params(context, announcement), i18n).text
     goes_to = context.tn("It goes to {n} person.", "It goes to {n} people.", count).format(
         n=i18n.number(count)
     )
@@ -304,7 +317,7 @@ async def _send(update: Update, context: BotContext, announcement: Announcement)
     assert context.account is not None
     now = context.now()
     ids = await _recipients(context, announcement)
-    params = {"body": announcement.body, "sender": await _sender(context)}
+    params = await _params(context, announcement)
     async with context.db.transaction() as db:
         fresh = await announcements.get_announcement(db, announcement.id)
         unchanged = fresh == announcement

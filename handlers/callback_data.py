@@ -34,7 +34,7 @@ _OUTCOME = "|".join(ViewingOutcome)
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "lg": re.compile(rf"lg:({_LOCALE})"),  # choose this language
-    "ll": re.compile(r"ll:(start|menu)"),  # show the language list; where it came from
+    "ll": re.compile(r"ll:(start|menu|none)"),  # show the language list; where it came from
     "rl": re.compile(rf"rl:({_ROLE}):({_LOCALE})"),  # role chosen, before consent
     "cs": re.compile(rf"cs:(yes|no):({_ROLE}):({_LOCALE})"),  # consent answer
     "mn": re.compile(
@@ -44,7 +44,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "md": re.compile(r"md:(json)"),  # send my data as a file
     "sl": re.compile(rf"sl:(yes|no):({_ID})"),  # still looking with this search? (search id)
     # Staff buttons: every id is a claim, checked against the presser's carrier on each use.
-    "st": re.compile(r"st:(invite|team|audit)"),  # staff menu items
+    "st": re.compile(r"st:(invite|team|audit|languages)"),  # staff menu items
     "ic": re.compile(rf"ic:({_ID})"),  # invitation: carrier chosen, now pick the role
     "iv": re.compile(rf"iv:({_ID}):({_STAFF_ROLE})"),  # create the invitation
     "tm": re.compile(rf"tm:({_ID})"),  # staff list from this offset

@@ -65,6 +65,7 @@ COORDINATOR_COMMANDS = (
     ("invite", N_("Invite a new staff member")),
     ("team", N_("List and remove staff")),
     ("audit", N_("Who looked at which case, and when")),
+    ("languages", N_("The bot's languages and how far each is")),
 )
 ADMIN_COMMANDS = (
     ("addstaff", N_("Make a user staff of a carrier")),

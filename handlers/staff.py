@@ -18,7 +18,7 @@ from bot.limits import MAX_CARRIER_CONTACT, TEAM_PAGE_SIZE
 from domain.access import Action, Actor, administers, may
 from domain.accounts import Account, Carrier, StaffRole
 from domain.advice import measured_length
-from handlers import audit, callback_data, commands, invites
+from handlers import audit, callback_data, commands, invites, languages
 from handlers.callback_data import parsed
 from handlers.guards import (
     actor_of,
@@ -106,6 +106,7 @@ async def on_staff(update: Update, context: BotContext) -> None:
                 button("📜 " + t("Audit log"), "st", "audit"),
             ]
         )
+        rows.append([button("🌐 " + t("Languages of the bot"), "st", "languages")])
     if actor.is_admin:
         paragraphs.append(
             t(
@@ -118,7 +119,12 @@ async def on_staff(update: Update, context: BotContext) -> None:
 
 async def on_staff_button(update: Update, context: BotContext) -> None:
     # Each target is guarded itself, so a button from an old /staff message is checked anew.
-    items = {"invite": invites.on_invite, "team": on_team, "audit": audit.on_audit}
+    items = {
+        "invite": invites.on_invite,
+        "team": on_team,
+        "audit": audit.on_audit,
+        "languages": languages.on_languages,
+    }
     await items[parsed(update).arg](update, context)
 
 
@@ -338,6 +344,7 @@ def register(app: BotApp) -> None:
         ("addstaff", on_addstaff),
         ("removestaff", on_removestaff),
         ("setcontact", on_setcontact),
+        ("languages", languages.on_languages),
     ):
         app.add_handler(CommandHandler(name, callback))
     for prefix, button_callback in (

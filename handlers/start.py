@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from domain.accounts import Account, Role
 from domain.locales import native_name
 from handlers import callback_data, commands, texts
@@ -94,9 +94,36 @@ async def ask_language(update: Update, context: BotContext, intro: str | None = 
 
 async def on_language_list(update: Update, context: BotContext) -> None:
     rows = language_rows()
+    rows.append([button("❓ " + context.t("My language is not here"), "ll", "none")])
     if not is_registered(context.account):
         rows.append([button("« " + context.t("Back"), "lg", context.i18n.locale)])
+    if parsed(update).arg == "none":
+        await _no_language(update, context, rows)
+        return
     await show(update, context, context.t("Choose your language:"), rows)
+
+
+async def _no_language(update: Update, context: BotContext, rows: Keyboard) -> None:
+    """Simple English and German, whatever the user's language: a person can help."""
+    english, german = (context.bot_data.catalogs.get(code) for code in ("en", "de"))
+    # TRANSLATORS: shown in English and in German only; keep it very simple.
+    msgid = N_(
+        "Your language is not here? A caseworker can help you by phone or in person. "
+        "You can also write to the bot in English or German."
+    )
+    route = await texts.offline_route(context)
+    text = "\n\n".join((english.gettext(msgid), german.gettext(msgid), route))
+    await show(update, context, text, rows)
+
+
+def draft_notice(context: BotContext) -> str | None:
+    """Once, when someone picks a language whose translation no native speaker has read."""
+    if not context.bot_data.catalogs.is_draft(context.i18n.locale):
+        return None
+    return context.t(
+        "This translation is new and a native speaker has not checked it yet. German words "
+        "for offices and papers stay German. To change the language, send /language."
+    )
 
 
 async def on_language_chosen(update: Update, context: BotContext) -> None:
@@ -104,27 +131,29 @@ async def on_language_chosen(update: Update, context: BotContext) -> None:
     context.use_locale(cb.arg)
     account = context.account
     if not is_registered(account):
-        await ask_role(update, context)
+        await ask_role(update, context, draft_notice(context))
         return
     assert account is not None
     async with context.db.transaction() as db:
         await accounts.save_locale(db, account.telegram_id, cb.arg)
     await commands.refresh_chat_commands(context, account)
     # TRANSLATORS: {language} is the language's own name, e.g. "Українська".
-    intro = context.t("Done. I will write to you in {language}.").format(
+    done = context.t("Done. I will write to you in {language}.").format(
         language=native_name(cb.arg)
     )
+    intro = "\n\n".join(part for part in (done, draft_notice(context)) if part)
     await show_main_menu(update, context, intro)
 
 
-async def ask_role(update: Update, context: BotContext) -> None:
+async def ask_role(update: Update, context: BotContext, intro: str | None = None) -> None:
     t, locale = context.t, context.i18n.locale
     rows = [
         [button("🏠 " + t("I am looking for a flat"), "rl", Role.SEEKER, locale)],
         [button("🤝 " + t("I am a volunteer and help others"), "rl", Role.VOLUNTEER, locale)],
         [button("« " + t("Back"), "ll", "start")],
     ]
-    await show(update, context, t("Who are you?"), rows)
+    text = "\n\n".join(part for part in (intro, t("Who are you?")) if part)
+    await show(update, context, text, rows)
 
 
 async def on_role_chosen(update: Update, context: BotContext) -> None:

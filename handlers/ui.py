@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from bot.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, RECENT_SCREENS
 from bot.telegram_html import fit_html, plain_text
 from domain.accounts import Role
-from domain.locales import SUPPORTED_LOCALES, native_name
+from domain.locales import native_name, picker_order
 from handlers.callback_data import build_cb
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -71,8 +71,9 @@ def fitting(header: str, lines: list[str], limit: int = MAX_TEXT_LENGTH) -> list
 
 
 def language_rows(per_row: int = 2) -> Keyboard:
-    # Each language is named in itself, so a user finds theirs without reading ours.
-    buttons = [button(native_name(code), "lg", code) for code in SUPPORTED_LOCALES]
+    # Each language is named in itself, so a user finds theirs without reading ours; two
+    # columns, the most spoken first, so all fit one screen of a small phone.
+    buttons = [button(native_name(code), "lg", code) for code in picker_order()]
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
