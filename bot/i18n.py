@@ -33,6 +33,7 @@ DOMAIN = "messages"
 # Unicode isolates keep a Latin name or number readable inside right-to-left text.
 Moment = datetime  # inside Translator the method `datetime` hides the type
 FSI, PDI = "\u2068", "\u2069"
+_FIRST_DAY = re.compile(r"(?<![0-9])1(?= )")
 _WEEKDAY = re.compile(r"(?<!E)E{1,3}(?!E)")
 # Where the reviewers asked for another join of date and time than CLDR's.
 _DATE_TIME_JOIN = {"tr": "{1}, {0}"}  # Turkish reviewers: a comma before the time
@@ -67,7 +68,13 @@ class Translator:
         return f"{FSI}{text}{PDI}" if self.rtl else text
 
     def date(self, day: date, fmt: str = "full") -> str:
-        return format_date(day, format=fmt, locale=self.locale)
+        return self._ordinal(format_date(day, format=fmt, locale=self.locale), day)
+
+    def _ordinal(self, text: str, day: date) -> str:
+        """French writes the first of a month as "1er décembre"; CLDR has no pattern for it."""
+        if day.day != 1 or self.locale != "fr":
+            return text
+        return _FIRST_DAY.sub("1er", text, count=1)
 
     def time(self, moment: datetime) -> str:
         """'14:30' in every language: letters, doors and timetables in Germany use 24 hours."""
@@ -75,7 +82,7 @@ class Translator:
 
     def datetime(self, moment: datetime, fmt: str = "medium") -> str:
         """A date and a 24-hour time, without seconds."""
-        day = format_date(moment.astimezone(self.tz), format=fmt, locale=self.locale)
+        day = self.date(moment.astimezone(self.tz), fmt)
         return self._date_time(fmt).format(self.time(moment), day)
 
     def _date_time(self, fmt: str) -> str:
@@ -90,7 +97,8 @@ class Translator:
 
     def short_date(self, moment: Moment) -> str:
         """'Thu, Dec 3' for a button: the local day of a moment, short."""
-        return format_skeleton("MMMEd", moment, tzinfo=self.tz, locale=self.locale)
+        text = format_skeleton("MMMEd", moment, tzinfo=self.tz, locale=self.locale)
+        return self._ordinal(text, moment.astimezone(self.tz))
 
     def when(self, moment: Moment) -> str:
         """An appointment: weekday, day, month and time, e.g. "Samstag, 28. November, 14:30"."""
@@ -98,7 +106,7 @@ class Translator:
         skeleton = match_skeleton("MMMMEEEEd", self._babel.datetime_skeletons) or "MMMMEd"
         # CLDR matches the short weekday's pattern; widen it, as ICU adjusts field widths.
         pattern = _WEEKDAY.sub("EEEE", self._babel.datetime_skeletons[skeleton].pattern)
-        day = format_date(local, format=pattern, locale=self.locale)
+        day = self._ordinal(format_date(local, format=pattern, locale=self.locale), local)
         return self._date_time("long").format(self.time(moment), day)
 
     def duration(self, period: timedelta) -> str:

@@ -63,3 +63,11 @@ def test_whole_euros_have_no_cents_and_every_amount_the_euro_sign(catalogs: Cata
 def test_latin_values_are_isolated_in_rtl_only(catalogs: Catalogs):
     assert catalogs.get("ar").isolate("Olena") == f"{FSI}Olena{PDI}"
     assert catalogs.get("ru").isolate("Olena") == "Olena"
+
+
+def test_french_writes_the_first_of_a_month_as_1er(catalogs: Catalogs):
+    first, second = (datetime(2026, 12, day, 13, 30, tzinfo=UTC) for day in (1, 2))
+    french = catalogs.get("fr")
+    assert "1er déc" in french.when(first) and "1er" in french.short_date(first)
+    assert "1er" in french.date(first.date(), "medium") and "1er" in french.datetime(first)
+    assert "1er" not in french.when(second) and "1er" not in catalogs.get("en").when(first)
