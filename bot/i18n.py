@@ -32,6 +32,7 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 # Unicode isolates keep a Latin name or number readable inside right-to-left text.
 Moment = datetime  # inside Translator the method `datetime` hides the type
+Day = date  # and the method `date` hides this one
 FSI, PDI = "\u2068", "\u2069"
 _FIRST_DAY = re.compile(r"(?<![0-9])1(?= )")
 _WEEKDAY = re.compile(r"(?<!E)E{1,3}(?!E)")
@@ -70,7 +71,7 @@ class Translator:
     def date(self, day: date, fmt: str = "full") -> str:
         return self._ordinal(format_date(day, format=fmt, locale=self.locale), day)
 
-    def _ordinal(self, text: str, day: date) -> str:
+    def _ordinal(self, text: str, day: Day) -> str:
         """French writes the first of a month as "1er décembre"; CLDR has no pattern for it."""
         if day.day != 1 or self.locale != "fr":
             return text
