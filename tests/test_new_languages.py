@@ -9,6 +9,7 @@ import re
 import pytest
 
 from domain.locales import SUPPORTED_LOCALES, is_rtl, match_locale
+from handlers.announce import render_announcement
 from tests.appointments_setup import add_slot
 from tests.conftest import Harness
 
@@ -74,3 +75,16 @@ def test_right_to_left_isolates_commands_and_latin_values(harness: Harness, lang
 )
 def test_telegram_codes_of_related_languages_reach_the_catalog(code: str, expected: str):
     assert match_locale(code) == (expected if expected in SUPPORTED_LOCALES else None)
+
+
+@pytest.mark.parametrize("lang", [code for code in NEW if is_rtl(code)])
+async def test_right_to_left_calendar_file_and_news(harness: Harness, lang: str):
+    slot = await add_slot(harness)
+    await _journey(harness, READER, lang, slot.id, search=1)
+    [ics] = [c for c in harness.rec.calls if c.endpoint == "sendDocument"]
+    calendar = next(iter(ics.uploads.values())).decode()
+    english_summary = "Sprechstunde (open consultation hours) at Caritas"
+    assert english_summary not in calendar and "SUMMARY:" in calendar
+    news = {"body": "Neue Wohnungen in Kalk", "sender": "Caritas", "language": "de"}
+    text = render_announcement(news, harness.tr(lang)).text
+    assert "\u2068/notifications\u2069" in text and "\u2068Caritas\u2069" in text
