@@ -121,7 +121,7 @@ async def test_a_failure_inside_a_button_handler_reaches_the_user(
 ):
     await harness.send("/start")
 
-    async def broken(update, context):
+    async def broken(update, context, *_):
         if answered_first:  # Telegram refuses the error handler's second answer
             await update.callback_query.answer()
         raise RuntimeError("boom")
