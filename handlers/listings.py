@@ -39,7 +39,7 @@ from domain.listings import (
     missing_items,
     read_form,
 )
-from domain.locales import SUPPORTED_LOCALES, language_name, native_name
+from domain.locales import language_name, native_name, picker_order
 from domain.matching import MOVE_IN_WAIT, Candidate, Matcher, Mismatch, exclusions
 from domain.outbox import Topic
 from handlers import callback_data, listing_cards, listing_texts, text_input
@@ -251,7 +251,7 @@ async def _preview_screen(
     publish = context.tn(
         "Publish: {n} household gets it", "Publish: {n} households get it", matched
     ).format(n=i18n.number(matched))
-    languages = [button(native_name(code), "lw", listing.id, code) for code in SUPPORTED_LOCALES]
+    languages = [button(native_name(code), "lw", listing.id, code) for code in picker_order()]
     photos = t("Photos ({n})").format(n=i18n.number(len(listing.photos)))
     rows = [
         [button("📣 " + publish, "ld", listing.id, "publish")],
@@ -259,8 +259,7 @@ async def _preview_screen(
             button("✏️ " + t("Show the form"), "ld", listing.id, "form"),
             button("📷 " + photos, "ld", listing.id, "photos"),
         ],
-        languages[:4],
-        languages[4:],
+        *(languages[i : i + 3] for i in range(0, len(languages), 3)),
         [button("🗑 " + t("Discard"), "ld", listing.id, "discard"), *menu_row(context)],
     ]
     await show_screen(update, context, "\n\n".join(parts), rows)
