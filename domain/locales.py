@@ -37,7 +37,10 @@ def match_locale(code: str | None) -> str | None:
     if not code:
         return None
     code = code.strip().replace("_", "-")
-    alias = ALIASES.get(code.split("-")[0].lower())
+    language = code.split("-")[0].lower()
+    if language in SUPPORTED_LOCALES:  # "kmr": Babel would read it as ku_Latn_TR
+        return language
+    alias = ALIASES.get(language)
     if alias in SUPPORTED_LOCALES:
         return alias
     try:

@@ -38,7 +38,9 @@ async def test_the_staff_menu_follows_the_role(harness: Harness):
     assert "caseworker" in caseworker.text and "/find" in caseworker.text
     assert "/invite" not in caseworker.text and caseworker.callback_data == ["mn:home"]
     await harness.send("/staff", user_id=COORDINATOR)
-    assert harness.rec.last().callback_data == ["st:invite", "st:team", "st:audit", "mn:home"]
+    assert harness.rec.last().callback_data == [
+        *("st:invite", "st:team", "st:audit", "st:languages", "mn:home")
+    ]
     await harness.send("/staff", user_id=ADMIN_ID)
     assert "/addstaff" in harness.rec.last().text
 
