@@ -14,7 +14,7 @@ from babel.plural import to_gettext
 # Every language with a complete catalog; locales/STATUS.toml says which are drafts.
 SUPPORTED_LOCALES: tuple[str, ...] = (
     *("de", "en", "uk", "ar", "fa", "ru", "tr", "fr"),  # complete, corrected after review
-    *("sq", "kmr", "ti", "ps", "so"),  # drafts
+    *("sq", "bs", "kmr", "ps", "ti", "so"),  # drafts
 )
 # The language picker: most spoken in Cologne's shelters first (domain.md), German last but
 # one because staff and many volunteers read it, English last.
