@@ -14,7 +14,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from bot.i18n import DOMAIN, LOCALES_DIR, read_status
-from domain.locales import SUPPORTED_LOCALES, plural_forms
+from domain.locales import SUPPORTED_LOCALES, LanguageStatus, plural_forms
 
 ROOT = LOCALES_DIR.parent
 SOURCE_DIRS = ("bot", "handlers", "domain", "storage")
@@ -42,9 +42,8 @@ def po_path(locale: str) -> Path:
     return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def _translator_header(locale: str) -> str:
+def _translator_header(status: LanguageStatus | None) -> str:
     """Who stands behind a catalog, from locales/STATUS.toml, in its Last-Translator line."""
-    status = read_status().get(locale)
     if status is None or status.is_draft:
         return "draft, not yet reviewed by a native speaker"
     return f"{status.state}: {status.reviewer}, {status.reviewed_on}"
@@ -54,6 +53,7 @@ def update() -> None:
     template = extract()
     with POT_PATH.open("wb") as out:
         write_po(out, template, omit_header=True, no_location=True, sort_output=True)
+    statuses = read_status()
     for locale in SUPPORTED_LOCALES:
         path = po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +64,7 @@ def update() -> None:
             catalog = Catalog(locale=locale, project="auszug-bot", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.mime_headers = [("Plural-Forms", plural_forms(locale))]  # CLDR's, via Babel
-        catalog.last_translator = _translator_header(locale)
+        catalog.last_translator = _translator_header(statuses.get(locale))
         catalog.revision_date = EPOCH
         catalog.obsolete.clear()
         with path.open("wb") as out:

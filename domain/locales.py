@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from gettext import c2py
 
 from babel import Locale, UnknownLocaleError
@@ -92,7 +94,13 @@ def plural_forms(code: str) -> str:
 
 def plural_index(code: str, n: int) -> int:
     """Which of the catalog's plural forms a count takes, as gettext will choose it."""
-    return int(c2py(plural_forms(code).split("plural=", 1)[1].rstrip(";"))(n))
+    return int(_plural_rule(code)(n))
+
+
+@cache
+def _plural_rule(code: str) -> Callable[[int], int]:
+    """The header's expression compiled once per language, as gettext compiles it."""
+    return c2py(plural_forms(code).split("plural=", 1)[1].rstrip(";"))
 
 
 def exact_plural_forms(code: str, up_to: int = 1000) -> frozenset[int]:
