@@ -97,7 +97,9 @@ async def sweep(db: Db, people: int) -> tuple[float, int]:
             )
     start = time.perf_counter()
     changed = 0
-    for slot_id in await bookings.slots_to_settle(db, NOW):  # as handlers.bookings.sweep
+    for slot_id in await bookings.slots_to_settle(
+        db, NOW
+    ):  # as handlers.appointments.bookings.sweep
         async with db.transaction():
             changed += await bookings.settle_slot_by_id(db, slot_id, NOW, POLICY)
     return time.perf_counter() - start, changed

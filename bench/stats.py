@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.charts import bar_chart
 from bot.i18n import Catalogs
 from domain.case_status import PATH
-from handlers.stats import STAT_SOURCES
+from handlers.cases.stats import STAT_SOURCES
 from storage.db import Db, open_db, to_db
 
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)

@@ -15,74 +15,22 @@ from bot.i18n import Catalogs
 from bot.journal import JournalingApplication, UpdateJournal
 from bot.limiter import SendLimiter
 from bot.settings import Settings
-from handlers import (
-    accompaniment,
-    advice,
-    advice_staff,
-    announce,
-    audit,
-    bookings,
-    case_progress,
-    cases,
-    commands,
-    errors,
-    fallback,
-    invites,
-    listing_cards,
-    listing_let,
-    listing_offers,
-    listings,
-    locale,
-    menu,
-    mydata,
-    notifications,
-    profile,
-    rent_limits,
-    retention,
-    search,
-    slots,
-    staff,
-    start,
-    stats,
-    text_input,
-    viewings,
-    workshop_admin,
-    workshops,
-)
+from handlers import appointments, cases, listings, onboarding, search, staff, volunteers
+from handlers.common import commands, errors, fallback, locale, text_input
 from storage.db import open_db
 from storage.erasure import reapply_erasures
 from storage.places import load_city
 
-HANDLER_MODULES = (  # order matters, change it only here
+HANDLER_MODULES = (  # order matters, change it only here; each feature orders its own modules
     locale,  # group -1: loads the account and sets context.tr for every update
-    invites,  # /start with an invitation link (before start), /invite
-    start,  # /start: language, role, consent
-    menu,  # main menu items, /help, /privacy, /language, /mydata, /delete
-    mydata,  # /mydata's "Download my data" file
-    retention,  # the daily retention job; "still looking?" and its answers
-    staff,  # staff and admin commands, role checked on every use
-    cases,  # /find, consent requests and answers, withdrawing consent
-    audit,  # /audit for coordinators and admins
-    rent_limits,  # /rentlimits: staff read and add the KdU tables
+    staff,  # /start with an invitation link (before onboarding's /start), the staff's commands
+    onboarding,  # /start, main menu, help, privacy, my data, /delete, notifications, retention
     search,  # the housing search: registration chat and /mysearch
-    listings,  # /listing: staff type a flat listing and publish it
-    listing_cards,  # /listings: a carrier's listings, shortlists, let or withdrawn
-    listing_let,  # a flat let to one of its shortlist: the case moves, other viewings end
-    listing_offers,  # flat offers for households: interest, photos, their flats
-    announce,  # /announce: staff message many people at once
-    bookings,  # /book, /appointments: consultation hours for seekers and volunteers
-    slots,  # /slots: staff create consultation hours and see who booked
-    workshops,  # /workshops: list, register, waitlist; the workshop messages of the outbox
-    workshop_admin,  # staff: the workshop form, announce, cancel, participants and CSV
-    advice,  # /ask: volunteers' questions to caseworkers, replies, "solved"
-    advice_staff,  # /questions: staff take and answer questions
-    profile,  # /profile: the volunteer's first name, Veedel, languages, topics
-    case_progress,  # a case's status on the case card, the household's case, aftercare
-    viewings,  # viewings: scheduled by staff (typed), answered by the household, reminders
-    accompaniment,  # volunteers' offers to go along, requests for a companion
-    stats,  # /stats and /export for staff
+    listings,  # flat listings: staff form and cards, letting a flat, offers to households
+    appointments,  # consultation hours: booking (before cases: menu order 20 Book, then Go along)
+    volunteers,  # workshops, questions to caseworkers, the volunteer profile
+    cases,  # case card and consent, status, viewings, accompaniment, figures
     text_input,  # typed text, photos and /cancel: to the flow that asked last, else fallback
-    notifications,  # /notifications: topics on and off
     fallback,  # last: unknown commands, text, photos, expired buttons
 )
 

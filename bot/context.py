@@ -17,9 +17,9 @@ from domain.places import City
 if TYPE_CHECKING:
     from bot.delivery import Renderer, Sender
     from bot.journal import UpdateJournal
-    from handlers.cases import CaseSection
-    from handlers.text_input import TextFlow
-    from handlers.ui import MenuEntry
+    from handlers.cases.card import CaseSection
+    from handlers.common.text_input import TextFlow
+    from handlers.common.ui import MenuEntry
     from storage.db import Db
 
 
@@ -30,10 +30,10 @@ class BotData:
     catalogs: Catalogs
     clock: Callable[[], datetime]
     city: City  # districts and quarters, from storage/data
-    text_flows: list[TextFlow]  # flows that take typed answers, see handlers/text_input.py
-    menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/ui.py
+    text_flows: list[TextFlow]  # flows that take typed answers, see handlers/common/text_input.py
+    menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/common/ui.py
     menu_cache: dict[tuple[str, Role | None, bool], tuple[tuple[InlineKeyboardButton, ...], ...]]
-    case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases.py
+    case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases/card.py
     # What the latest edits made of messages: (chat, message) → (plain text, keyboard).
     recent_screens: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]]
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep
@@ -45,7 +45,7 @@ class BotData:
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, BotData]):  # type: ignore[type-arg]
-    # Set by handlers/locale.py (group -1) for every update. None in jobs and the error
+    # Set by handlers/common/locale.py (group -1) for every update. None in jobs and the error
     # handler before an update was resolved: those resolve the language per recipient.
     tr: Translator | None = None
     account: Account | None = None

@@ -81,7 +81,7 @@ OUTBOX_PURGE_EVERY = timedelta(hours=1)
 UPDATE_IDS_KEPT = timedelta(days=1)
 PROGRESS_EVERY = timedelta(seconds=5)  # how often a broadcast status is edited at most
 
-# Consultation hours and bookings (handlers/bookings.py, handlers/slots.py).
+# Consultation hours and bookings (handlers/appointments/: bookings.py, slots.py).
 WAITLIST_OFFER_TIME = timedelta(hours=6)  # an offered place is held so long, at most to the start
 OFFER_SWEEP_EVERY = timedelta(minutes=1)  # how often lapsed offers are passed on
 BOOKING_HORIZON = timedelta(weeks=8)  # how far ahead people can book

@@ -1,4 +1,4 @@
-"""A question of ours that waits for the user's typed answer (see handlers/prompts.py)."""
+"""A question of ours that waits for the user's typed answer (see handlers/common/prompts.py)."""
 
 from __future__ import annotations
 

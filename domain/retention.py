@@ -1,6 +1,7 @@
 """How long personal data is kept: one period per rule, configured by the operator.
 
-The daily job (handlers/retention.py) applies every rule; storage/retention.py does the work.
+The daily job (handlers/onboarding/retention.py) applies every rule; storage/retention.py
+does the work.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from domain.outbox import Topic
 from storage import outbox
 from storage.db import Db, from_db, to_db
 
-# Outbox kinds, rendered by handlers/advice.py and handlers/advice_staff.py.
+# Outbox kinds, rendered by handlers/volunteers/advice.py and handlers/volunteers/advice_staff.py.
 ANSWER = "ticket_answer"  # to the volunteer: an answer, or the suggestion to book a Beratung
 REPLY = "ticket_reply"  # to the staff member who took it: the volunteer wrote again
 WAITING = "ticket_waiting"  # to the carrier's staff: nobody has taken it in time

@@ -36,7 +36,7 @@ from domain.outbox import Topic
 from storage import accounts, outbox, slots
 from storage.db import Db, from_db, to_db
 
-# Outbox kinds; their renderers are registered by handlers/bookings.py.
+# Outbox kinds; their renderers are registered by handlers/appointments/bookings.py.
 REMINDER = "appointment_reminder"
 OFFER = "appointment_offer"
 CHANGED = "appointment_changed"

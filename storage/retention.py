@@ -1,7 +1,9 @@
-"""The retention rules: reads and purges (periods: domain/retention.py, job: handlers/).
+"""The retention rules: reads and purges (periods: domain/retention.py, the daily job:
+handlers/onboarding/retention.py).
 
 Each function takes the moment before which data is old, so tests drive them on the fake
-clock. Deleting a person is not done here: that is /delete's one path (handlers/menu.py).
+clock. Deleting a person is not done here: that is /delete's one path
+(handlers/onboarding/menu.py).
 """
 
 from __future__ import annotations

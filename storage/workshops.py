@@ -1,7 +1,7 @@
 """Workshops, who holds a place or waits for one, and every message about them.
 
-Messages are outbox rows (storage/outbox.py), rendered by handlers/workshops.py from a copy of
-the workshop in their params. Their keys all start with `workshop:<id>:`:
+Messages are outbox rows (storage/outbox.py), rendered by handlers/volunteers/workshops.py
+from a copy of the workshop in their params. Their keys all start with `workshop:<id>:`:
 
     workshop:<id>:announce:<user>                 the announcement (a broadcast)
     workshop:<id>:seat:<user>:s<seq>:<1d|2h>      reminders; ref workshop:<id>:seat:<user>
@@ -43,7 +43,7 @@ from domain.workshops import (
 from storage import outbox
 from storage.db import Db, from_db, to_db
 
-# Outbox kinds, rendered by handlers/workshops.py.
+# Outbox kinds, rendered by handlers/volunteers/workshops.py.
 NOTICE = "workshop_notice"  # the announcement, with Register / Not this time
 REMINDER = "workshop_reminder"
 CHANGED = "workshop_changed"

@@ -26,7 +26,7 @@ from domain.advice import (
     take,
 )
 from domain.locales import SUPPORTED_LOCALES
-from handlers.advice import render_answer
+from handlers.volunteers.advice import render_answer
 from sandbox.refusals import html_errors
 
 NOW = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)

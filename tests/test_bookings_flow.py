@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from bot.limits import WAITLIST_OFFER_TIME
 from domain.accounts import Audience
 from domain.appointments import SlotKind
-from handlers.appointments import when_short
-from handlers.bookings import sweep
+from handlers.appointments.bookings import sweep
+from handlers.appointments.texts import when_short
 from tests.appointments_setup import (
     THURSDAY_TEN,
     add_slot,

@@ -93,7 +93,7 @@ async def test_a_long_answer_to_a_button_under_a_file_comes_as_a_new_message(
     seeker, invitation = await _viewing_invitation(harness)
     harness.rec.clear()
     long_notice = "We store little. " * 100  # longer than any caption may be
-    monkeypatch.setattr("handlers.texts.privacy_notice", lambda context: long_notice)
+    monkeypatch.setattr("handlers.common.texts.privacy_notice", lambda context: long_notice)
     await harness.press("mn:privacy", user_id=seeker.telegram_id, message_id=invitation.message_id)
     [shown] = harness.rec.sent()
     assert shown.endpoint == "sendMessage" and shown.text.startswith(long_notice.strip())
@@ -126,7 +126,7 @@ async def test_a_failure_inside_a_button_handler_reaches_the_user(
             await update.callback_query.answer()
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("handlers.start.ask_role", broken)
+    monkeypatch.setattr("handlers.onboarding.start.ask_role", broken)
     with caplog.at_level(logging.ERROR):
         await harness.press("lg:en")
     assert harness.rec.last().text == SORRY

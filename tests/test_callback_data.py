@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.limits import MAX_CALLBACK_DATA
 from domain.locales import SUPPORTED_LOCALES
-from handlers.callback_data import Cb, build_cb, parse_cb
+from handlers.common.callback_data import Cb, build_cb, parse_cb
 from tests.conftest import Harness
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from bot.limits import MAX_BOT_DESCRIPTION_LENGTH, MAX_BOT_SHORT_DESCRIPTION_LENGTH
 from domain.locales import SUPPORTED_LOCALES
-from handlers.commands import DESCRIPTION, SHORT_DESCRIPTION
+from handlers.common.commands import DESCRIPTION, SHORT_DESCRIPTION
 from tests.conftest import Harness
 from tests.fakes import Call
 

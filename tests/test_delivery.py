@@ -16,8 +16,8 @@ from bot.i18n import Translator
 from bot.limits import MESSAGES_PER_SECOND, OUTBOX_RETRY, PROGRESS_EVERY
 from domain.accounts import Role
 from domain.outbox import Rendered, Topic
-from handlers.callback_data import build_cb
-from handlers.notifications import TOPIC_LABELS
+from handlers.common.callback_data import build_cb
+from handlers.onboarding.notifications import TOPIC_LABELS
 from storage import outbox
 from tests.conftest import Harness
 from tests.fakes import Call, Crash, max_in_window

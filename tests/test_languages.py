@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.i18n import read_status
 from domain.locales import PICKER_ORDER, SUPPORTED_LOCALES, CatalogState, native_name
-from handlers.announce import render_announcement
+from handlers.staff.announce import render_announcement
 from tests.conftest import Harness
 from tests.staffing import COORDINATOR, SEEKER, make_team
 

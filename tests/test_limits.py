@@ -80,7 +80,7 @@ async def test_buttons_with_a_locale_the_bot_does_not_speak_have_expired(
 
 async def test_the_screen_helper_fits_any_text(harness: Harness, monkeypatch):
     long_notice = "<b>We store little.</b> " * 400
-    monkeypatch.setattr("handlers.texts.privacy_notice", lambda context: long_notice)
+    monkeypatch.setattr("handlers.common.texts.privacy_notice", lambda context: long_notice)
     await harness.send("/start")
     await harness.press("cs:yes:seeker:en")
     await harness.press("mn:privacy")

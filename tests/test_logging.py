@@ -13,7 +13,7 @@ from tests.conftest import Harness
 from tests.fakes import user
 
 LIBRARIES = ("apscheduler.executors.default", "httpx", "telegram.ext.Application", "aiosqlite")
-OURS = ("bot.delivery", "bot.startup", "handlers.errors", "storage.db", "sandbox.bot_api")
+OURS = ("bot.delivery", "bot.startup", "handlers.common.errors", "storage.db", "sandbox.bot_api")
 
 
 @pytest.fixture

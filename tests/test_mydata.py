@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.limits import MAX_TEXT_LENGTH
 from domain.accounts import Role
-from handlers.mydata import split_messages
+from handlers.onboarding.mydata import split_messages
 from storage.db import to_db
 from storage.personal_data import EXPORTED_COLUMNS, STAFF_WORK, export_person
 from tests.conftest import Harness

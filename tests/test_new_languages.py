@@ -9,7 +9,7 @@ import re
 import pytest
 
 from domain.locales import SUPPORTED_LOCALES, is_rtl, match_locale
-from handlers.announce import render_announcement
+from handlers.staff.announce import render_announcement
 from tests.appointments_setup import add_slot
 from tests.conftest import Harness
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.outbox import Topic
-from handlers.callback_data import Cb, build_cb, parse_cb
+from handlers.common.callback_data import Cb, build_cb, parse_cb
 from tests.conftest import Harness
 
 ALL_ON = [f"ns:{topic}:off" for topic in Topic] + ["mn:home"]

@@ -15,7 +15,7 @@ from domain.case_status import CaseStatus
 from domain.locales import SUPPORTED_LOCALES
 from domain.outbox import Rendered
 from domain.retention import Retention, status_when_abandoned
-from handlers.retention import apply_retention
+from handlers.onboarding.retention import apply_retention
 from storage.db import to_db
 from tests.conftest import Harness
 from tests.fakes import TOKEN
@@ -117,7 +117,7 @@ async def test_no_answer_deletes_the_household_and_activity_renews(
     harness.clock.advance(KEPT.still_looking_answer - 2 * DAY)
     assert (await _run(harness))["search_unanswered"] == 0
     harness.clock.advance(2 * DAY)
-    with caplog.at_level(logging.INFO, logger="handlers.retention"):
+    with caplog.at_level(logging.INFO, logger="handlers.onboarding.retention"):
         counts = await _run(harness)
     assert counts["search_unanswered"] == 1
     assert await _users(harness) == [AHMAD]
@@ -277,7 +277,7 @@ async def test_the_privacy_notice_names_every_period(harness: Harness, locale: s
 async def test_each_rule_logs_one_line_with_its_count(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ):
-    with caplog.at_level(logging.INFO, logger="handlers.retention"):
+    with caplog.at_level(logging.INFO, logger="handlers.onboarding.retention"):
         counts = await _run(harness)
     rules = [message.split(":")[0].removeprefix("retention ") for message in caplog.messages]
     assert sorted(rules) == sorted(counts)

@@ -6,7 +6,7 @@ import pytest
 
 from domain.locales import SUPPORTED_LOCALES
 from domain.searches import DOCUMENT_NAMES
-from handlers.words import AFTER_MOVE_WORDS, DOCUMENT_WORDS, PROCESS_WORDS
+from handlers.onboarding.words import AFTER_MOVE_WORDS, DOCUMENT_WORDS, PROCESS_WORDS
 from tests.conftest import Harness
 
 USER = 5150

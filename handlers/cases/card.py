@@ -1,0 +1,393 @@
+"""Cases for staff and the consent hand-off between a seeker and a carrier.
+
+Staff find a case by the short case number the seeker tells them; they see it only while the
+seeker consents to their carrier, and every look is in the audit log. A staff member can ask
+a seeker through the bot; the seeker answers with a button and can withdraw at any time.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotApp, BotContext
+from bot.i18n import Translator
+from bot.limits import CONSENT_REQUEST_INTERVAL, MYDATA_ACCESS_ENTRIES
+from domain.access import DENIED_PREFIX, Action, Actor, may
+from domain.accounts import Account, Carrier, Role
+from domain.cases import ConsentAnswer, may_ask_consent, parse_case_number
+from domain.locales import language_name
+from handlers.cases.texts import status_label
+from handlers.common import callback_data
+from handlers.common.callback_data import parsed
+from handlers.common.guards import (
+    actor_of,
+    answer_expired,
+    record_refusal,
+    requires,
+    what_was_tried,
+)
+from handlers.common.ui import Keyboard, button, menu_row, menu_row_in, show
+from storage import accounts, consents
+from storage import cases as case_store
+from storage.db import Db
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    case: Account
+    carrier: Carrier  # the viewer's own carrier
+    shared_since: datetime
+
+
+# A part of the case card another feature adds (status, viewings): text (may be empty) and
+# buttons, or None.
+CaseSection = Callable[[BotContext, CaseView], Awaitable[tuple[str, Keyboard] | None]]
+
+
+def add_case_section(app: BotApp, section: CaseSection) -> None:
+    """Call from a feature's register(app); sections show in registration order."""
+    app.bot_data.case_sections.append(section)
+
+
+async def read_case(
+    context: BotContext,
+    actor: Actor,
+    load: Callable[[Db], Awaitable[Account | None]],
+    tried: str,
+) -> CaseView | None:
+    """Loads a case for the actor's carrier and writes the read, or the refusal, to the
+    audit log in the same transaction: nothing is shown that was not logged, and a consent
+    withdrawn a moment ago already hides it."""
+    async with context.db.transaction() as db:
+        case = await load(db)
+        shared_since = (
+            await consents.consent_granted_at(db, case.id, actor.carrier_id)
+            if case is not None and actor.carrier_id is not None
+            else None
+        )
+        consented = shared_since is not None
+        if case is None or not may(actor, Action.VIEW_CASE, actor.carrier_id, consented=consented):
+            await record_refusal(db, context, actor, Action.VIEW_CASE, tried)
+            return None
+        assert actor.carrier_id is not None and shared_since is not None
+        await consents.record_audit(
+            db,
+            actor_telegram_id=actor.telegram_id,
+            action=Action.VIEW_CASE,
+            now=context.now(),
+            carrier_id=actor.carrier_id,
+            subject_user_id=case.id,
+            detail=f"case={case.case_number}",
+        )
+        carrier = await accounts.get_carrier(db, actor.carrier_id)
+    assert carrier is not None
+    return CaseView(case, carrier, shared_since)
+
+
+async def show_case(update: Update, context: BotContext, view: CaseView) -> None:
+    i18n, case = context.i18n, view.case
+
+    def day(moment: datetime) -> str:
+        return i18n.date(moment.astimezone(i18n.tz).date(), "medium")
+
+    # TRANSLATORS: the basic data of a case as staff see it; each value is filled in.
+    text = context.t(
+        "📁 <b>Case {number}</b>\n"
+        "Language: {language}\n"
+        "Registered on: {registered}\n"
+        "Shared with {carrier} since: {shared}\n"
+        "Last active: {last_active}"
+    ).format(
+        number=i18n.isolate(str(case.case_number)),
+        language=language_name(case.locale, i18n.locale),
+        registered=day(case.created_at),
+        carrier=html.escape(view.carrier.name),
+        shared=i18n.datetime(view.shared_since, "short"),
+        last_active=day(case.last_seen_at),
+    )
+    rows: Keyboard = []
+    for section in context.bot_data.case_sections:
+        part = await section(context, view)
+        if part is not None:
+            text = f"{text}\n\n{part[0]}" if part[0] else text
+            rows += part[1]
+    await show(update, context, text, [*rows, menu_row(context)])
+
+
+@requires(Action.FIND_CASE)
+async def on_find(update: Update, context: BotContext) -> None:
+    number = parse_case_number("".join(context.args or []))
+    if number is None:
+        # TRANSLATORS: keep the command and the example case number as they are.
+        text = context.t(
+            "Please write it like this: /find K7M2QX\n"
+            "The case number has 6 letters and digits. The person finds it in /mydata."
+        )
+        await show(update, context, text, [menu_row(context)])
+        return
+    actor = actor_of(update, context)
+    view = await read_case(
+        context, actor, lambda db: accounts.find_case(db, number), f"case={number}"
+    )
+    if view is not None:
+        await show_case(update, context, view)
+        return
+    # The same answer whether the number does not exist or its seeker did not consent.
+    assert actor.carrier_id is not None  # requires(FIND_CASE): staff of a carrier
+    carrier = await accounts.get_carrier(context.db, actor.carrier_id)
+    assert carrier is not None
+    text = context.t(
+        "No case {number} shares its data with {carrier}. If the person gave you this "
+        "number, you can ask them through the bot to share it."
+    ).format(number=number, carrier=html.escape(carrier.name))
+    rows = [[button("✉ " + context.t("Ask for consent"), "cq", number)], menu_row(context)]
+    await show(update, context, text, rows)
+
+
+@requires(Action.FIND_CASE)
+async def on_case_button(update: Update, context: BotContext) -> None:
+    user_id = int(parsed(update).arg)
+    actor = actor_of(update, context)
+    view = await read_case(
+        context, actor, lambda db: accounts.get_case(db, user_id), what_was_tried(update)
+    )
+    if view is None:
+        await answer_expired(update, context)
+        return
+    await show_case(update, context, view)
+
+
+@requires(Action.ASK_CONSENT)
+async def on_ask_consent(update: Update, context: BotContext) -> None:
+    number = parsed(update).arg
+    actor = actor_of(update, context)
+    assert actor.carrier_id is not None
+    now = context.now()
+    async with context.db.transaction() as db:
+        case = await accounts.find_case(db, number)
+        request_id = None
+        if case is not None:
+            consented = await consents.has_consent(db, case.id, actor.carrier_id)
+            last = await consents.latest_consent_request(db, case.id, actor.carrier_id)
+            if may_ask_consent(
+                last, consented=consented, now=now, interval=CONSENT_REQUEST_INTERVAL
+            ):
+                request_id = await consents.open_consent_request(
+                    db, case.id, actor.carrier_id, actor.telegram_id, now
+                )
+                await consents.record_audit(
+                    db,
+                    actor_telegram_id=actor.telegram_id,
+                    action=Action.ASK_CONSENT,
+                    now=now,
+                    carrier_id=actor.carrier_id,
+                    subject_user_id=case.id,
+                    detail=f"case={number}",
+                )
+        carrier = await accounts.get_carrier(db, actor.carrier_id)
+    assert carrier is not None
+    if case is not None and request_id is not None:
+        await _send_consent_question(context, case, carrier, request_id)
+    # The same answer whether the number exists, was asked recently or already agreed.
+    text = context.t(
+        "If {number} is the right case number, the person now gets the question in their "
+        "language. You will get a message when they answer. If nothing comes, check the "
+        "number with them. {carrier} asks the same person at most once a week."
+    ).format(number=number, carrier=html.escape(carrier.name))
+    await show(update, context, text, [menu_row(context)])
+
+
+async def _send_consent_question(
+    context: BotContext, case: Account, carrier: Carrier, request_id: int
+) -> None:
+    tr = context.bot_data.catalogs.get(case.locale)
+    name = tr.isolate(html.escape(carrier.name))
+    text = tr.gettext(
+        "{carrier}, a carrier of the move-out programme (Auszugsmanagement), asks to see your "
+        "case so that its staff can help you. They would see your case number, your language "
+        "and what you enter in this bot, for example your housing search.\n\n"
+        "You can withdraw this at any time with /privacy.\n\n"
+        "<b>Do you agree that {carrier} sees your case?</b>"
+    ).format(carrier=name)
+    rows = [
+        [button("✓ " + tr.gettext("Yes, I agree"), "ca", "yes", request_id)],
+        [button("✗ " + tr.gettext("No, I do not agree"), "ca", "no", request_id)],
+        menu_row_in(tr),
+    ]
+    with suppress(BadRequest, Forbidden):  # blocked the bot: staff hear nothing, as for a typo
+        await context.bot.send_message(
+            case.telegram_id, text, reply_markup=InlineKeyboardMarkup(rows)
+        )
+
+
+async def on_consent_answer(update: Update, context: BotContext) -> None:
+    """The seeker's answer. The request id is a claim: it must be theirs and still open."""
+    answer, request_id = parsed(update).args
+    account, now = context.account, context.now()
+    granted = answer == "yes"
+    async with context.db.transaction() as db:
+        request = await consents.get_consent_request(db, int(request_id))
+        if account is None or request is None or request.user_id != account.id:
+            request = None
+        if request is not None and request.is_open:
+            result = ConsentAnswer.GRANTED if granted else ConsentAnswer.DECLINED
+            await consents.answer_consent_request(db, request.id, result, now)
+            if granted:
+                await consents.grant_consent(db, account.id, request.carrier_id, now)
+            asker = await accounts.get_account(db, request.requested_by)
+            carrier = await accounts.get_carrier(db, request.carrier_id)
+    if request is None or not request.is_open:  # someone else's, or answered already
+        await answer_expired(update, context)
+        return
+    assert account is not None and carrier is not None
+    name = context.i18n.isolate(html.escape(carrier.name))
+    if granted:
+        text = context.t(
+            "Thank you. {carrier} can now see your case. You can withdraw this at any time "
+            "with /privacy."
+        )
+    else:
+        text = context.t("All right. {carrier} cannot see your case.")
+    await show(update, context, text.format(carrier=name), [menu_row(context)])
+    if asker is not None and asker.carrier_id == request.carrier_id:
+        await _tell_asker(context, asker, account, granted=granted)
+
+
+async def _tell_asker(
+    context: BotContext, asker: Account, case: Account, *, granted: bool
+) -> None:
+    """Only the staff member who asked, and only while still staff of that carrier."""
+    tr = context.bot_data.catalogs.get(asker.locale)
+    number = tr.isolate(str(case.case_number))
+    rows: Keyboard = [menu_row_in(tr)]
+    if granted:
+        text = tr.gettext("Case {number} agreed to share its data with your carrier.")
+        rows.insert(0, [button("📁 " + tr.gettext("Open the case"), "cv", case.id)])
+    else:
+        text = tr.gettext("Case {number} did not agree to share its data with your carrier.")
+    with suppress(BadRequest, Forbidden):
+        await context.bot.send_message(
+            asker.telegram_id, text.format(number=number), reply_markup=InlineKeyboardMarkup(rows)
+        )
+
+
+# The seeker's side: what /privacy and /mydata add for them.
+
+
+async def consent_overview(context: BotContext, account: Account) -> tuple[str, Keyboard]:
+    """Which carriers see the seeker's case now, with a button to withdraw each."""
+    carrier_ids = await consents.consented_carriers(context.db, account.id)
+    carriers = [c for c in await accounts.list_carriers(context.db) if c.id in carrier_ids]
+    if not carriers:
+        return context.t("No carrier can see your case now."), []
+    names = context.i18n.join([html.escape(c.name) for c in carriers])
+    text = context.t("These carriers can see your case now: {carriers}.").format(carriers=names)
+    rows = [
+        [
+            button(
+                context.t("Withdraw consent for {carrier}").format(carrier=c.name),
+                "cw",
+                "ask",
+                c.id,
+            )
+        ]
+        for c in carriers
+    ]
+    return text, rows
+
+
+async def on_withdraw(update: Update, context: BotContext) -> None:
+    step, carrier_id = parsed(update).args
+    account = context.account
+    carrier = await accounts.get_carrier(context.db, int(carrier_id))
+    if account is None or account.role is not Role.SEEKER or carrier is None:
+        await answer_expired(update, context)
+        return
+    t, name = context.t, context.i18n.isolate(html.escape(carrier.name))
+    back = [button("« " + t("Back"), "mn", "privacy")]
+    if step == "ask":
+        text = t(
+            "Do you want {carrier} to stop seeing your case? Its staff will not see it any "
+            "more, from now on. You can agree again later."
+        ).format(carrier=name)
+        rows = [[button(t("Yes, withdraw"), "cw", "yes", carrier.id)], back]
+        await show(update, context, text, rows)
+        return
+    async with context.db.transaction() as db:
+        await consents.withdraw_consent(db, account.id, carrier.id)
+    text = t("Done. {carrier} can no longer see your case.").format(carrier=name)
+    await show(update, context, text, [back, menu_row(context)])
+
+
+async def case_data(context: BotContext, account: Account) -> str:
+    """For /mydata: the case number and who looked at the case, without staff names or ids."""
+    number = account.case_number
+    if number is None:  # seekers registered before case numbers existed
+        async with context.db.transaction() as db:
+            number = await accounts.assign_case_number(db, account.id)
+    t, i18n = context.t, context.i18n
+    paragraphs = [
+        t(
+            "Your case number: <b>{number}</b>. Tell it to your caseworker, for example by "
+            "phone. It contains no name."
+        ).format(number=i18n.isolate(number))
+    ]
+    case = await case_store.get_case(context.db, account.id)
+    if case is not None:
+        # TRANSLATORS: {status} is e.g. "Offer received"; {date} when the case got it.
+        paragraphs.append(
+            t("Status of your case: {status}, since {date}.").format(
+                status=status_label(i18n, case.status),
+                date=i18n.date(case.status_since.astimezone(i18n.tz).date(), "medium"),
+            )
+        )
+    entries = [
+        e
+        for e in await consents.audit_for_subject(context.db, account.id)
+        if e.carrier_id is not None and not e.action.startswith(DENIED_PREFIX)
+    ][-MYDATA_ACCESS_ENTRIES:]
+    if not entries:
+        paragraphs.append(t("No carrier has looked at your case yet."))
+        return "\n\n".join(paragraphs)
+    names = {c.id: c.name for c in await accounts.list_carriers(context.db)}
+    lines = [
+        _access_line(i18n, e.action).format(
+            date=i18n.datetime(e.at, "short"),
+            carrier=i18n.isolate(html.escape(names.get(e.carrier_id or 0, ""))),
+        )
+        for e in reversed(entries)
+    ]
+    header = t("Who worked with your case, newest first:")
+    paragraphs.append("\n".join((header, *lines)))
+    return "\n\n".join(paragraphs)
+
+
+def _access_line(tr: Translator, action: str) -> str:
+    if action == Action.VIEW_CASE:
+        return tr.gettext("{date}: {carrier} looked at your case.")
+    if action == Action.ASK_CONSENT:
+        return tr.gettext("{date}: {carrier} asked for your consent.")
+    if action in (Action.VIEW_BOOKINGS, Action.EXPORT_BOOKINGS):
+        return tr.gettext("{date}: {carrier} saw your appointment in its list.")
+    if action == Action.MARK_ATTENDANCE:
+        return tr.gettext("{date}: {carrier} noted whether you came to your appointment.")
+    return tr.gettext("{date}: {carrier} worked with your case.")
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("find", on_find))
+    for prefix, callback in (
+        ("cv", on_case_button),
+        ("cq", on_ask_consent),
+        ("ca", on_consent_answer),
+        ("cw", on_withdraw),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))

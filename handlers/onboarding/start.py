@@ -1,0 +1,224 @@
+"""/start: language, then role, then consent, then the main menu of the role.
+
+Until the user consents nothing is stored: the chosen language and role travel in the
+buttons' callback data, so an old message still works after a restart or a week away.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotApp, BotContext
+from bot.i18n import N_, Translator
+from domain.accounts import Account, Role
+from domain.locales import native_name
+from handlers.common import callback_data, commands, texts
+from handlers.common.callback_data import parsed
+from handlers.common.ui import Keyboard, MenuEntry, button, language_rows, show
+from storage import accounts
+
+
+def is_registered(account: Account | None) -> bool:
+    """Seekers and volunteers after consent; staff and admins as employees of a carrier."""
+    return account is not None and (account.consent_at is not None or account.role is Role.STAFF)
+
+
+def main_menu_rows(context: BotContext) -> Keyboard:
+    """What the user's role can do, one per row, then help and settings."""
+    account = context.account
+    role = account.role if account else None
+    # An admin's account without a carrier: the carriers' work is not theirs to do.
+    admin_only = account is not None and role is Role.STAFF and not account.is_staff
+    key = (context.i18n.locale, role, admin_only)
+    cache = context.bot_data.menu_cache
+    if key not in cache:  # shown on nearly every answer: built once per language and role
+        cache[key] = _main_menu(context.i18n, role, admin_only, context.bot_data.menu_entries)
+    return [list(row) for row in cache[key]]
+
+
+def _main_menu(
+    tr: Translator, role: Role | None, admin_only: bool, entries: list[MenuEntry]
+) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
+    t = tr.gettext
+    rows = [
+        (button(f"{entry.emoji} {t(entry.label)}", *entry.callback),)
+        for entry in entries
+        if role in entry.roles and (entry.for_admins or not admin_only)
+    ]
+    rows.append(
+        (button("❓ " + t("Help"), "mn", "help"), button("⚙️ " + t("Settings"), "mn", "settings"))
+    )
+    return tuple(rows)
+
+
+async def show_main_menu(update: Update, context: BotContext, intro: str | None = None) -> None:
+    if not is_registered(context.account):
+        # Anyone who has not finished /start is led back into it, in their language.
+        await ask_language(update, context, intro)
+        return
+    question = context.t("What would you like to do? Choose a button.")
+    text = f"{intro}\n\n{question}" if intro else question
+    await show(update, context, text, main_menu_rows(context))
+
+
+async def on_start(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    assert user is not None
+    if context.account is None and context.is_admin(user.id):
+        async with context.db.transaction() as db:
+            context.account = await accounts.create_account(
+                db, user.id, Role.STAFF, context.i18n.locale, context.now()
+            )
+    if context.account is not None and is_registered(context.account):
+        await commands.refresh_chat_commands(context, context.account)
+        await show_main_menu(update, context)
+        return
+    await ask_language(update, context)
+
+
+async def ask_language(update: Update, context: BotContext, intro: str | None = None) -> None:
+    t, locale = context.t, context.i18n.locale
+    greeting = t(
+        "Hello! I am the bot of the move-out programme (Auszugsmanagement) of the "
+        "City of Cologne. I help you find a flat and book consultations."
+    )
+    parts = (intro, greeting, t("Shall we continue in this language?"))
+    text = "\n\n".join(part for part in parts if part)
+    rows = [
+        [button("✓ " + native_name(locale), "lg", locale)],
+        [button("🌐 " + t("Other language"), "ll", "start")],
+    ]
+    await show(update, context, text, rows)
+
+
+async def on_language_list(update: Update, context: BotContext) -> None:
+    rows = language_rows()
+    rows.append([button("❓ " + context.t("My language is not here"), "ll", "none")])
+    if not is_registered(context.account):
+        rows.append([button("« " + context.t("Back"), "lg", context.i18n.locale)])
+    if parsed(update).arg == "none":
+        await _no_language(update, context, rows)
+        return
+    await show(update, context, context.t("Choose your language:"), rows)
+
+
+async def _no_language(update: Update, context: BotContext, rows: Keyboard) -> None:
+    """Simple English and German, whatever the user's language: a person can help."""
+    english, german = (context.bot_data.catalogs.get(code) for code in ("en", "de"))
+    # TRANSLATORS: shown in English and in German only; keep it very simple.
+    msgid = N_(
+        "Your language is not here? A caseworker can help you by phone or in person. "
+        "You can also write to the bot in English or German."
+    )
+    route = await texts.offline_route(context)
+    text = "\n\n".join((english.gettext(msgid), german.gettext(msgid), route))
+    await show(update, context, text, rows)
+
+
+def draft_notice(context: BotContext) -> str | None:
+    """Once, when someone picks a language whose translation no native speaker has read."""
+    if not context.bot_data.catalogs.is_draft(context.i18n.locale):
+        return None
+    return context.t(
+        "This translation is new and a native speaker has not checked it yet. German words "
+        "for offices and papers stay German. To change the language, send /language."
+    )
+
+
+async def on_language_chosen(update: Update, context: BotContext) -> None:
+    cb = parsed(update)
+    context.use_locale(cb.arg)
+    account = context.account
+    if not is_registered(account):
+        await ask_role(update, context, draft_notice(context))
+        return
+    assert account is not None
+    async with context.db.transaction() as db:
+        await accounts.save_locale(db, account.telegram_id, cb.arg)
+    await commands.refresh_chat_commands(context, account)
+    # TRANSLATORS: {language} is the language's own name, e.g. "Українська".
+    done = context.t("Done. I will write to you in {language}.").format(
+        language=native_name(cb.arg)
+    )
+    intro = "\n\n".join(part for part in (done, draft_notice(context)) if part)
+    await show_main_menu(update, context, intro)
+
+
+async def ask_role(update: Update, context: BotContext, intro: str | None = None) -> None:
+    t, locale = context.t, context.i18n.locale
+    rows = [
+        [button("🏠 " + t("I am looking for a flat"), "rl", Role.SEEKER, locale)],
+        [button("🤝 " + t("I am a volunteer and help others"), "rl", Role.VOLUNTEER, locale)],
+        [button("« " + t("Back"), "ll", "start")],
+    ]
+    text = "\n\n".join(part for part in (intro, t("Who are you?")) if part)
+    await show(update, context, text, rows)
+
+
+async def on_role_chosen(update: Update, context: BotContext) -> None:
+    cb = parsed(update)
+    role, locale = cb.args
+    context.use_locale(locale)
+    if is_registered(context.account):
+        await show_main_menu(update, context)
+        return
+    t = context.t
+    text = "\n\n".join((texts.privacy_notice(context), "<b>" + t("Do you agree?") + "</b>"))
+    rows = [
+        [button("✓ " + t("Yes, I agree"), "cs", "yes", role, locale)],
+        [button("✗ " + t("No, I do not agree"), "cs", "no", role, locale)],
+        [button("« " + t("Back"), "lg", locale)],
+    ]
+    await show(update, context, text, rows)
+
+
+async def on_consent(update: Update, context: BotContext) -> None:
+    cb = parsed(update)
+    answer, role, locale = cb.args
+    context.use_locale(locale)
+    assert update.effective_user is not None
+    if is_registered(context.account):
+        intro = context.t("You agreed already. To withdraw, delete your data with /delete.")
+        await show_main_menu(update, context, intro)
+        return
+    if answer == "no":
+        text = "\n\n".join(
+            (
+                context.t("All right. Nothing about you was stored."),
+                await texts.offline_route(context),
+                context.t("If you change your mind, send /start."),
+            )
+        )
+        await show(update, context, text)
+        return
+    async with context.db.transaction() as db:
+        context.account = await accounts.create_account(
+            db, update.effective_user.id, Role(role), locale, context.now()
+        )
+    await commands.refresh_chat_commands(context, context.account)
+    await show_main_menu(update, context, _next_step(context, Role(role)))
+
+
+def _next_step(context: BotContext, role: Role) -> str:
+    """Right after consent nothing is registered yet but the account: say what comes next."""
+    if role is Role.VOLUNTEER:
+        return context.t(
+            "Thank you. Next, choose where you can help under “Go along with households”, "
+            "or see the workshops. Questions to the caseworkers go through /ask."
+        )
+    return context.t(
+        "Thank you. Next, tell us what flat you are looking for under “My housing search”: "
+        "then flat offers that fit reach you here."
+    )
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("start", on_start))
+    for prefix, callback in (
+        ("ll", on_language_list),
+        ("lg", on_language_chosen),
+        ("rl", on_role_chosen),
+        ("cs", on_consent),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
