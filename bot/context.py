@@ -16,10 +16,8 @@ from domain.places import City
 
 if TYPE_CHECKING:
     from bot.delivery import Renderer, Sender
+    from bot.features import CaseSection, MenuEntry, TextFlow
     from bot.journal import UpdateJournal
-    from handlers.cases.card import CaseSection
-    from handlers.common.text_input import TextFlow
-    from handlers.common.ui import MenuEntry
     from storage.db import Db
 
 
@@ -30,10 +28,10 @@ class BotData:
     catalogs: Catalogs
     clock: Callable[[], datetime]
     city: City  # districts and quarters, from storage/data
-    text_flows: list[TextFlow]  # flows that take typed answers, see handlers/common/text_input.py
-    menu_entries: list[MenuEntry]  # main-menu buttons of the features, see handlers/common/ui.py
+    text_flows: list[TextFlow]  # flows that take typed answers, see bot/features.py
+    menu_entries: list[MenuEntry]  # main-menu buttons of the features, see bot/features.py
     menu_cache: dict[tuple[str, Role | None, bool], tuple[tuple[InlineKeyboardButton, ...], ...]]
-    case_sections: list[CaseSection]  # parts of the staff's case card, see handlers/cases/card.py
+    case_sections: list[CaseSection]  # parts of the staff's case card, see bot/features.py
     # What the latest edits made of messages: (chat, message) → (plain text, keyboard).
     recent_screens: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]]
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep

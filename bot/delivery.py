@@ -4,7 +4,7 @@ Feature modules only enqueue (storage/outbox.py) and, in their `register(app)`, 
 kind of message looks:
 
     def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
-        return Rendered(tr.gettext("...").format(...), buttons=((("label", build_cb(...)),),))
+        return Rendered(tr.gettext("...").format(...), buttons=((("label", ROUTE.data(...)),),))
 
     delivery.register_renderer(app, "appointment_reminder", render_reminder)
 

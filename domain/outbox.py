@@ -70,7 +70,7 @@ class Rendered:
     """What a renderer makes of a message's params, in the recipient's language.
 
     `buttons` are rows of (label, callback_data); callback_data must come from
-    handlers.common.callback_data.build_cb. With a `document` (filename, content) the text is sent
+    a route of handlers/ (Route.data). With a `document` (filename, content) the text is sent
     as its caption, so it must fit the caption limit.
     """
 

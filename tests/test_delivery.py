@@ -16,8 +16,8 @@ from bot.i18n import Translator
 from bot.limits import MESSAGES_PER_SECOND, OUTBOX_RETRY, PROGRESS_EVERY
 from domain.accounts import Role
 from domain.outbox import Rendered, Topic
-from handlers.common.callback_data import build_cb
 from handlers.onboarding.notifications import TOPIC_LABELS
+from handlers.onboarding.routes import NOTIFICATIONS
 from storage import outbox
 from tests.conftest import Harness
 from tests.fakes import Call, Crash, max_in_window
@@ -29,7 +29,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def render_offer(params: Mapping[str, Any], tr: Translator) -> Rendered:
     """A message in the recipient's language (a msgid every catalog has) and one button."""
     text = f"{tr.gettext(TOPIC_LABELS[Topic.LISTINGS])} #{params['n']}"
-    return Rendered(text, buttons=(((tr.gettext("Workshops"), build_cb("nt", "show")),),))
+    return Rendered(text, buttons=(((tr.gettext("Workshops"), NOTIFICATIONS.data("show")),),))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.common.text_input import TextFlow
+from bot.features import TextFlow
 from tests.conftest import Harness
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.outbox import Topic
-from handlers.common.callback_data import Cb, build_cb, parse_cb
+from handlers.common.routes import Cb, parse_cb
+from handlers.onboarding.routes import NOTIFICATION_TOPIC
 from tests.conftest import Harness
 
 ALL_ON = [f"ns:{topic}:off" for topic in Topic] + ["mn:home"]
@@ -79,4 +80,4 @@ async def test_typing_instead_of_tapping_gets_an_answer(harness: Harness):
 @pytest.mark.parametrize("topic", list(Topic))
 @pytest.mark.parametrize("wanted", ["on", "off"])
 def test_topic_buttons_round_trip(topic, wanted):
-    assert parse_cb(build_cb("ns", topic, wanted)) == Cb("ns", (topic.value, wanted))
+    assert parse_cb(NOTIFICATION_TOPIC.data(topic, wanted)) == Cb("ns", (topic.value, wanted))

@@ -16,9 +16,10 @@ from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InputFile, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext, BotData
+from bot.features import MenuEntry, add_menu_entry
 from bot.i18n import N_
 from bot.limits import BOOKING_DAYS_SHOWN, BOOKING_HORIZON, OFFER_SWEEP_EVERY, SLOT_TIMES_SHOWN
 from domain.accounts import Account, Role
@@ -32,6 +33,17 @@ from domain.appointments import (
     SlotOverview,
     may_book,
     waitlist_position,
+)
+from handlers.appointments.routes import (
+    BOOK,
+    BOOK_DAY,
+    BOOK_SLOT,
+    BOOKING,
+    CANCEL_BOOKING,
+    JOIN_WAITLIST,
+    MOVE_BOOKING,
+    MY_APPOINTMENTS,
+    WAITLIST_OFFER,
 )
 from handlers.appointments.texts import (
     Card,
@@ -47,9 +59,9 @@ from handlers.appointments.texts import (
     when,
     when_short,
 )
-from handlers.common import callback_data, guards, texts
-from handlers.common.callback_data import parsed
-from handlers.common.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, show
+from handlers.common import guards, texts
+from handlers.common.routes import BOOK_AT_CARRIER, Route, parsed
+from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.start import is_registered, show_main_menu
 from storage import accounts
 from storage import bookings as store
@@ -78,8 +90,8 @@ async def _not_a_booker(update: Update, context: BotContext) -> None:
     await show(update, context, text, [menu_row(context)])
 
 
-def _back(context: BotContext, prefix: str, *args: str | int) -> list[InlineKeyboardButton]:
-    return [button("« " + context.t("Back"), prefix, *args)]
+def _back(context: BotContext, route: Route, *args: str | int) -> list[InlineKeyboardButton]:
+    return [route.button("« " + context.t("Back"), *args)]
 
 
 # Choosing -----------------------------------------------------------------------------------
@@ -101,7 +113,7 @@ async def on_book(update: Update, context: BotContext) -> None:
             t("<b>Beratung</b>: a one-to-one conversation with a caseworker, about 30 minutes."),
         )
     )
-    rows = [[button(kind_name(context.i18n, kind), "bk", kind)] for kind in SlotKind]
+    rows = [[BOOK.button(kind_name(context.i18n, kind), kind)] for kind in SlotKind]
     await show(update, context, text, [*rows, menu_row(context)])
 
 
@@ -129,7 +141,7 @@ async def _nothing_open(update: Update, context: BotContext, kind: SlotKind) -> 
             await texts.offline_route(context),
         )
     )
-    await show(update, context, text, [_back(context, "bk", "start"), menu_row(context)])
+    await show(update, context, text, [_back(context, BOOK, "start"), menu_row(context)])
 
 
 async def on_kind(update: Update, context: BotContext) -> None:
@@ -152,9 +164,9 @@ async def on_kind(update: Update, context: BotContext) -> None:
             t("Choosing a carrier here does not share your housing search with it."),
         )
     )
-    rows = [[button(c.name, "bc", kind, c.id)] for c in carriers]
-    rows.append([button(t("Any carrier"), "bc", kind, ANY_CARRIER)])
-    await show(update, context, text, [*rows, _back(context, "bk", "start"), menu_row(context)])
+    rows = [[BOOK_AT_CARRIER.button(c.name, kind, c.id)] for c in carriers]
+    rows.append([BOOK_AT_CARRIER.button(t("Any carrier"), kind, ANY_CARRIER)])
+    await show(update, context, text, [*rows, _back(context, BOOK, "start"), menu_row(context)])
 
 
 async def on_carrier(update: Update, context: BotContext) -> None:
@@ -186,11 +198,11 @@ async def _show_days(
         if not free:
             # TRANSLATORS: a day button; {day} is e.g. "Thu, Dec 3".
             label = t("{day} (full)").format(day=label)
-        buttons.append(button(label, "bd", kind, carrier_id, day_code(day)))
+        buttons.append(BOOK_DAY.button(label, kind, carrier_id, day_code(day)))
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     text = t("Which day suits you? On full days you can join the waitlist.")
     text = f"{note}\n\n{text}" if note else text
-    await show(update, context, text, [*rows, _back(context, "bk", kind), menu_row(context)])
+    await show(update, context, text, [*rows, _back(context, BOOK, kind), menu_row(context)])
 
 
 def _time_label(context: BotContext, o: SlotOverview, carriers: dict[int, str]) -> str:
@@ -225,12 +237,15 @@ async def on_day(update: Update, context: BotContext) -> None:
         return
     carriers = {c.id: c.name for c in await accounts.list_carriers(context.db)}
     rows = [
-        [button(_time_label(context, o, carriers), "bb", "ask", o.slot.id, carrier_id)]
+        [BOOK_SLOT.button(_time_label(context, o, carriers), "ask", o.slot.id, carrier_id)]
         for o in found
     ]
     text = context.t("Which time on {date}?").format(date=context.i18n.date(day))
     await show(
-        update, context, text, [*rows, _back(context, "bc", kind, carrier_id), menu_row(context)]
+        update,
+        context,
+        text,
+        [*rows, _back(context, BOOK_AT_CARRIER, kind, carrier_id), menu_row(context)],
     )
 
 
@@ -290,7 +305,11 @@ async def _show_slot(
     bookings = await store.slot_bookings(context.db, slot.id)
     refusal = may_book(slot, bookings, account.id, account.role, now)
     back = _back(
-        context, "bd", slot.kind, carrier_filter, day_code(local_day(context.i18n, slot.starts_at))
+        context,
+        BOOK_DAY,
+        slot.kind,
+        carrier_filter,
+        day_code(local_day(context.i18n, slot.starts_at)),
     )
     if refusal not in (None, Refusal.FULL):
         await _refused(update, context, refusal, [back])
@@ -301,10 +320,10 @@ async def _show_slot(
             "This time is full. Join the waitlist? If a place becomes free, you get a message "
             "and can take it."
         )
-        action = button("⏳ " + t("Join the waitlist"), "wj", slot.id, carrier_filter)
+        action = JOIN_WAITLIST.button("⏳ " + t("Join the waitlist"), slot.id, carrier_filter)
     else:
         question = t("Do you want to book this time?")
-        action = button("✓ " + t("Book"), "bb", "yes", slot.id, carrier_filter)
+        action = BOOK_SLOT.button("✓ " + t("Book"), "yes", slot.id, carrier_filter)
     await show(update, context, f"{card}\n\n{question}", [[action], back, menu_row(context)])
 
 
@@ -325,7 +344,11 @@ async def _book(
         rows: Keyboard = []
         if result in (Refusal.FULL, Refusal.NOT_FULL):
             rows = [
-                [button(context.t("Show this time again"), "bb", "ask", slot.id, carrier_filter)]
+                [
+                    BOOK_SLOT.button(
+                        context.t("Show this time again"), "ask", slot.id, carrier_filter
+                    )
+                ]
             ]
         await _refused(update, context, result, rows)
         return
@@ -357,7 +380,7 @@ async def _show_waiting(update: Update, context: BotContext, slot: Slot, booking
 
 
 def _mine_row(context: BotContext) -> list[InlineKeyboardButton]:
-    return [button("🗓 " + context.t("My appointments"), "bl", "mine")]
+    return [MY_APPOINTMENTS.button("🗓 " + context.t("My appointments"), "mine")]
 
 
 async def _confirm_booked(
@@ -433,7 +456,7 @@ async def on_mine(update: Update, context: BotContext) -> None:
         return
     found = await store.upcoming_bookings(context.db, account.id, context.now())
     t = context.t
-    book_row = [button("📅 " + t("Book a consultation"), "bk", "start")]
+    book_row = [BOOK.button("📅 " + t("Book a consultation"), "start")]
     if not found:
         text = t("You have no appointments at the moment.")
         await show(update, context, text, [book_row, menu_row(context)])
@@ -444,11 +467,8 @@ async def on_mine(update: Update, context: BotContext) -> None:
     )
     rows = [
         [
-            button(
-                when_short(context.i18n, i.slot.starts_at, i.slot.ends_at),
-                "bv",
-                "show",
-                i.booking.id,
+            BOOKING.button(
+                when_short(context.i18n, i.slot.starts_at, i.slot.ends_at), "show", i.booking.id
             )
         ]
         for i in found
@@ -485,17 +505,17 @@ async def _show_booking(
     rows: Keyboard = []
     if booking.status is BookingStatus.BOOKED:
         rows = [
-            [button("📅 " + t("Calendar file"), "bv", "ics", booking.id)],
-            [button("🔁 " + t("Change the time"), "bv", "move", booking.id)],
-            [button("✗ " + t("Cancel the appointment"), "bx", "ask", booking.id)],
+            [BOOKING.button("📅 " + t("Calendar file"), "ics", booking.id)],
+            [BOOKING.button("🔁 " + t("Change the time"), "move", booking.id)],
+            [CANCEL_BOOKING.button("✗ " + t("Cancel the appointment"), "ask", booking.id)],
         ]
     elif booking.status is BookingStatus.OFFERED:
         rows = [
-            [button("✓ " + t("Yes, I take the place"), "wo", "take", booking.id)],
-            [button("✗ " + t("No, thanks"), "wo", "no", booking.id)],
+            [WAITLIST_OFFER.button("✓ " + t("Yes, I take the place"), "take", booking.id)],
+            [WAITLIST_OFFER.button("✗ " + t("No, thanks"), "no", booking.id)],
         ]
     else:
-        rows = [[button("✗ " + t("Leave the waitlist"), "bx", "ask", booking.id)]]
+        rows = [[CANCEL_BOOKING.button("✗ " + t("Leave the waitlist"), "ask", booking.id)]]
     card = card_text(context.i18n, Card.of(item.slot, item.carrier_name))
     text = f"{_status_line(context, item)}\n\n{card}"
     await show(update, context, text, [*rows, _mine_row(context), menu_row(context)])
@@ -534,7 +554,7 @@ async def _show_moves(
         return
     found = await _open_slots(context, account, item.slot.kind, item.slot.carrier_id)
     free = [o.slot for o in found if o.free > 0 and o.slot.id != item.slot.id]
-    back = _back(context, "bv", "show", item.booking.id)
+    back = _back(context, BOOKING, "show", item.booking.id)
     t, i18n = context.t, context.i18n
     if not free:
         text = t(
@@ -544,7 +564,11 @@ async def _show_moves(
         await show(update, context, text, [back, menu_row(context)])
         return
     rows = [
-        [button(when_short(i18n, s.starts_at, s.ends_at), "bm", "ask", item.booking.id, s.id)]
+        [
+            MOVE_BOOKING.button(
+                when_short(i18n, s.starts_at, s.ends_at), "ask", item.booking.id, s.id
+            )
+        ]
         for s in free[:SLOT_TIMES_SHOWN]
     ]
     text = t("Which time would suit you better? Your current place is kept until you choose.")
@@ -571,13 +595,16 @@ async def on_move(update: Update, context: BotContext) -> None:
         await guards.answer_expired(update, context)
         return
     t, i18n = context.t, context.i18n
-    back = _back(context, "bv", "move", item.booking.id)
+    back = _back(context, BOOKING, "move", item.booking.id)
     if step == "ask":
         text = t("Move your appointment from {old} to {new}?").format(
             old=when(i18n, item.slot.starts_at, item.slot.ends_at),
             new=when(i18n, target.starts_at, target.ends_at),
         )
-        rows = [[button("✓ " + t("Yes, move it"), "bm", "yes", item.booking.id, target.id)], back]
+        rows = [
+            [MOVE_BOOKING.button("✓ " + t("Yes, move it"), "yes", item.booking.id, target.id)],
+            back,
+        ]
         await show(update, context, text, [*rows, menu_row(context)])
         return
     async with context.db.transaction() as db:
@@ -615,8 +642,8 @@ async def on_cancel(update: Update, context: BotContext) -> None:
         else:
             text = t("Leave the waitlist for {date}?").format(date=moment)
         rows = [
-            [button("✓ " + t("Yes, cancel"), "bx", "yes", item.booking.id)],
-            [button("✗ " + t("No, keep it"), "bv", "show", item.booking.id)],
+            [CANCEL_BOOKING.button("✓ " + t("Yes, cancel"), "yes", item.booking.id)],
+            [BOOKING.button("✗ " + t("No, keep it"), "show", item.booking.id)],
         ]
         await show(update, context, text, [*rows, menu_row(context)])
         return
@@ -628,7 +655,7 @@ async def on_cancel(update: Update, context: BotContext) -> None:
         await _refused(update, context, result, [_mine_row(context)])
         return
     text = t("Cancelled: {date}. Thank you for letting us know.").format(date=moment)
-    rows = [[button("📅 " + t("Book another time"), "bk", "start")], _mine_row(context)]
+    rows = [[BOOK.button("📅 " + t("Book another time"), "start")], _mine_row(context)]
     await show(update, context, text, [*rows, menu_row(context)])
     if item.booking.status is BookingStatus.BOOKED:
         await _send_calendar(update, context, item.slot, item.carrier_name, result)
@@ -683,21 +710,25 @@ async def _sweep_job(context: BotContext) -> None:
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("book", on_book))
     app.add_handler(CommandHandler("appointments", on_mine))
-    for prefix, callback in (
-        ("bk", on_kind),
-        ("bc", on_carrier),
-        ("bd", on_day),
-        ("bb", on_slot),
-        ("wj", on_wait),
-        ("wo", on_offer),
-        ("bl", on_mine),
-        ("bv", on_booking),
-        ("bx", on_cancel),
-        ("bm", on_move),
+    for route, callback in (
+        (BOOK, on_kind),
+        (BOOK_AT_CARRIER, on_carrier),
+        (BOOK_DAY, on_day),
+        (BOOK_SLOT, on_slot),
+        (JOIN_WAITLIST, on_wait),
+        (WAITLIST_OFFER, on_offer),
+        (MY_APPOINTMENTS, on_mine),
+        (BOOKING, on_booking),
+        (CANCEL_BOOKING, on_cancel),
+        (MOVE_BOOKING, on_move),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    add_menu_entry(app, MenuEntry(N_("Book a consultation"), "📅", ("bk", "start"), BOOKERS, 20))
-    add_menu_entry(app, MenuEntry(N_("My appointments"), "🗓", ("bl", "mine"), BOOKERS, 21))
+        app.add_handler(route.handler(callback))
+    add_menu_entry(
+        app, MenuEntry(N_("Book a consultation"), "📅", BOOK.data("start"), BOOKERS, 20)
+    )
+    add_menu_entry(
+        app, MenuEntry(N_("My appointments"), "🗓", MY_APPOINTMENTS.data("mine"), BOOKERS, 21)
+    )
     register_renderers(app)
     assert app.job_queue is not None
     app.job_queue.run_repeating(

@@ -16,9 +16,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InputFile, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_
 from bot.limits import MAX_TEXT_LENGTH, SLOTS_PAGE_SIZE
 from domain.access import Action, may
@@ -49,6 +50,15 @@ from domain.slot_line import (
     parse_slot_line,
     toggle_language,
 )
+from handlers.appointments.routes import (
+    CANCEL_SLOT,
+    DAY_LIST_CSV,
+    MARK_ATTENDANCE,
+    NEW_SLOT,
+    SLOT,
+    SLOT_DRAFT,
+    SLOTS_PAGE,
+)
 from handlers.appointments.texts import (
     AUDIENCE_NAMES,
     INTERPRETER_LANGUAGES,
@@ -65,19 +75,9 @@ from handlers.appointments.texts import (
     when,
     when_short,
 )
-from handlers.common import callback_data, text_input
-from handlers.common.callback_data import parsed
 from handlers.common.guards import actor_of, answer_expired, owned, record_action, refuse, requires
-from handlers.common.ui import (
-    Keyboard,
-    MenuEntry,
-    add_menu_entry,
-    button,
-    fitting,
-    menu_row,
-    pager_row,
-    show,
-)
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, fitting, menu_row, pager_row, show
 from storage import accounts, consents
 from storage import bookings as booking_store
 from storage import slots as store
@@ -101,7 +101,7 @@ def _user_id(context: BotContext) -> int:
 
 
 def _list_row(context: BotContext) -> list[InlineKeyboardButton]:
-    return [button("« " + context.t("Consultation hours"), "bg", 0)]
+    return [SLOTS_PAGE.button("« " + context.t("Consultation hours"), 0)]
 
 
 # The list -----------------------------------------------------------------------------------
@@ -133,15 +133,15 @@ async def _show_list(update: Update, context: BotContext, offset: int, note: str
             carrier=html.escape(carrier.name)
         )
     rows: Keyboard = [
-        [button(when_short(i18n, o.slot.starts_at, o.slot.ends_at), "bo", "show", o.slot.id)]
+        [SLOT.button(when_short(i18n, o.slot.starts_at, o.slot.ends_at), "show", o.slot.id)]
         for o in page
     ]
     pager = pager_row(
-        context, "bg", offset, SLOTS_PAGE_SIZE, shown=len(page), more=len(found) > len(page)
+        context, SLOTS_PAGE, offset, SLOTS_PAGE_SIZE, shown=len(page), more=len(found) > len(page)
     )
     rows += [pager] if pager else []
-    rows.append([button("🆕 " + t("New Sprechstunde"), "bn", SlotKind.SPRECHSTUNDE)])
-    rows.append([button("🆕 " + t("New Beratung"), "bn", SlotKind.BERATUNG)])
+    rows.append([NEW_SLOT.button("🆕 " + t("New Sprechstunde"), SlotKind.SPRECHSTUNDE)])
+    rows.append([NEW_SLOT.button("🆕 " + t("New Beratung"), SlotKind.BERATUNG)])
     await show(update, context, f"{note}\n\n{text}" if note else text, [*rows, menu_row(context)])
 
 
@@ -208,7 +208,7 @@ async def _ask_line(update: Update, context: BotContext, draft: SlotDraft, note:
         t("/cancel stops without saving."),
     ]
     text = "\n\n".join(part for part in parts if part)
-    await show(update, context, text, [[button("✗ " + t("Cancel"), "bq", "stop", 0)]])
+    await show(update, context, text, [[SLOT_DRAFT.button("✗ " + t("Cancel"), "stop", 0)]])
 
 
 @requires(Action.CREATE_SLOTS)
@@ -365,13 +365,12 @@ def _draft_rows(context: BotContext, draft: SlotDraft) -> Keyboard:
 
     rows: Keyboard = [
         [
-            button(mark(draft.audience is a, t(AUDIENCE_NAMES[a])), "bq", "aud", a)
+            SLOT_DRAFT.button(mark(draft.audience is a, t(AUDIENCE_NAMES[a])), "aud", a)
             for a in (Audience.SEEKERS, Audience.VOLUNTEERS)
         ],
         [
-            button(
+            SLOT_DRAFT.button(
                 mark(draft.audience is Audience.BOTH, t(AUDIENCE_NAMES[Audience.BOTH])),
-                "bq",
                 "aud",
                 Audience.BOTH,
             )
@@ -380,12 +379,11 @@ def _draft_rows(context: BotContext, draft: SlotDraft) -> Keyboard:
     if not draft.is_change:
         rows.append(
             [
-                button(
+                SLOT_DRAFT.button(
                     mark(
                         draft.weeks == weeks,
                         context.tn("{n} week", "{n} weeks", weeks).format(n=i18n.number(weeks)),
                     ),
-                    "bq",
                     "wk",
                     weeks,
                 )
@@ -393,13 +391,15 @@ def _draft_rows(context: BotContext, draft: SlotDraft) -> Keyboard:
             ]
         )
     languages = [
-        button(mark(code in draft.languages, language_name(code, i18n.locale)), "bq", "lg", code)
+        SLOT_DRAFT.button(
+            mark(code in draft.languages, language_name(code, i18n.locale)), "lg", code
+        )
         for code in INTERPRETER_LANGUAGES
     ]
     rows += [languages[i : i + 3] for i in range(0, len(languages), 3)]
     save = t("Save the change") if draft.is_change else t("Create")
-    rows.append([button("✓ " + save, "bq", "save", 0)])
-    rows.append([button("✗ " + t("Cancel"), "bq", "stop", 0)])
+    rows.append([SLOT_DRAFT.button("✓ " + save, "save", 0)])
+    rows.append([SLOT_DRAFT.button("✗ " + t("Cancel"), "stop", 0)])
     return rows
 
 
@@ -613,17 +613,21 @@ async def _show_slot(update: Update, context: BotContext, slot_id: int, note: st
         parts.append(t("Mark who came:"))
         rows += [
             [
-                button("✓ " + _person(context, a), "bt", BookingStatus.ATTENDED, a.booking.id),
-                button("✗ " + _person(context, a), "bt", BookingStatus.NO_SHOW, a.booking.id),
+                MARK_ATTENDANCE.button(
+                    "✓ " + _person(context, a), BookingStatus.ATTENDED, a.booking.id
+                ),
+                MARK_ATTENDANCE.button(
+                    "✗ " + _person(context, a), BookingStatus.NO_SHOW, a.booking.id
+                ),
             ]
             for a in attendees
             if a.booking.status is BookingStatus.BOOKED or a.booking.status in ATTENDANCE
         ]
     elif not slot.is_cancelled:
-        rows.append([button("✏️ " + t("Change"), "bo", "edit", slot.id)])
-        rows.append([button("✗ " + t("Cancel this time"), "bz", "ask", slot.id)])
+        rows.append([SLOT.button("✏️ " + t("Change"), "edit", slot.id)])
+        rows.append([CANCEL_SLOT.button("✗ " + t("Cancel this time"), "ask", slot.id)])
     day = local_day(i18n, slot.starts_at)
-    rows.append([button("📄 " + t("List of the day (CSV)"), "bu", day_code(day))])
+    rows.append([DAY_LIST_CSV.button("📄 " + t("List of the day (CSV)"), day_code(day))])
     text = "\n\n".join(part for part in parts if part)
     await show(update, context, text, [*rows, _list_row(context), menu_row(context)])
 
@@ -705,8 +709,8 @@ async def on_cancel_slot(update: Update, context: BotContext) -> None:
             len(people),
         ).format(when=when(i18n, slot.starts_at, slot.ends_at), n=i18n.number(len(people)))
         rows = [
-            [button("✓ " + t("Yes, cancel it"), "bz", "yes", slot.id)],
-            [button("« " + t("Back"), "bo", "show", slot.id)],
+            [CANCEL_SLOT.button("✓ " + t("Yes, cancel it"), "yes", slot.id)],
+            [SLOT.button("« " + t("Back"), "show", slot.id)],
         ]
         await show(update, context, text, [*rows, menu_row(context)])
         return
@@ -808,15 +812,17 @@ STAFF = frozenset({Role.STAFF})
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("slots", on_slots))
-    for prefix, callback in (
-        ("bg", on_slots),
-        ("bn", on_new),
-        ("bq", on_draft_button),
-        ("bo", on_slot_button),
-        ("bz", on_cancel_slot),
-        ("bt", on_attendance),
-        ("bu", on_export),
+    for route, callback in (
+        (SLOTS_PAGE, on_slots),
+        (NEW_SLOT, on_new),
+        (SLOT_DRAFT, on_draft_button),
+        (SLOT, on_slot_button),
+        (CANCEL_SLOT, on_cancel_slot),
+        (MARK_ATTENDANCE, on_attendance),
+        (DAY_LIST_CSV, on_export),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    add_menu_entry(app, MenuEntry(N_("Consultation hours"), "🗓", ("bg", 0), STAFF, order=30))
-    text_input.add_flow(app, text_input.TextFlow(_waiting_since, on_text, on_cancel, on_other))
+        app.add_handler(route.handler(callback))
+    add_menu_entry(
+        app, MenuEntry(N_("Consultation hours"), "🗓", SLOTS_PAGE.data(0), STAFF, order=30)
+    )
+    add_flow(app, TextFlow(_waiting_since, on_text, on_cancel, on_other))

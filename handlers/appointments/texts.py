@@ -23,7 +23,15 @@ from domain.appointments import Booking, BookingStatus, Reminder, Slot, SlotKind
 from domain.calendar import CalendarEntry, to_ics
 from domain.locales import language_name
 from domain.outbox import Rendered
-from handlers.common.callback_data import build_cb
+from handlers.appointments.routes import (
+    BOOK,
+    BOOK_SLOT,
+    BOOKING,
+    CANCEL_BOOKING,
+    MY_APPOINTMENTS,
+    WAITLIST_OFFER,
+)
+from handlers.common.routes import MAIN_MENU
 from storage import bookings
 from storage.db import from_db
 
@@ -207,7 +215,7 @@ Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
 def _menu(tr: Translator) -> tuple[tuple[str, str], ...]:
-    return (("🏠 " + tr.gettext("Main menu"), build_cb("mn", "home")),)
+    return (("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),)
 
 
 def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
@@ -221,8 +229,8 @@ def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
     question = tr.gettext("Will you come? If you cannot, please tell us: someone else can come.")
     booking = params["booking"]
     buttons: Buttons = (
-        (("✓ " + tr.gettext("I'll come"), build_cb("bv", "come", booking)),),
-        (("✗ " + tr.gettext("I can't come"), build_cb("bx", "ask", booking)),),
+        (("✓ " + tr.gettext("I'll come"), BOOKING.data("come", booking)),),
+        (("✗ " + tr.gettext("I can't come"), CANCEL_BOOKING.data("ask", booking)),),
         _menu(tr),
     )
     text = "\n\n".join((headline, card_text(tr, card), question))
@@ -245,8 +253,8 @@ def render_offer(params: Mapping[str, Any], tr: Translator) -> Rendered:
         )
     )
     buttons: Buttons = (
-        (("✓ " + tr.gettext("Yes, I take the place"), build_cb("wo", "take", booking)),),
-        (("✗ " + tr.gettext("No, thanks"), build_cb("wo", "no", booking)),),
+        (("✓ " + tr.gettext("Yes, I take the place"), WAITLIST_OFFER.data("take", booking)),),
+        (("✗ " + tr.gettext("No, thanks"), WAITLIST_OFFER.data("no", booking)),),
         _menu(tr),
     )
     return Rendered(text, buttons)
@@ -274,7 +282,7 @@ def render_changed(params: Mapping[str, Any], tr: Translator) -> Rendered:
     )
     document = _calendar(params, tr, cancelled=False) if params["calendar"] else None
     buttons: Buttons = (
-        (("🗓 " + tr.gettext("My appointments"), build_cb("bl", "mine")),),
+        (("🗓 " + tr.gettext("My appointments"), MY_APPOINTMENTS.data("mine")),),
         _menu(tr),
     )
     return Rendered(text, buttons, document)
@@ -293,10 +301,10 @@ def render_cancelled(params: Mapping[str, Any], tr: Translator) -> Rendered:
     if alternatives:
         parts.append(tr.gettext("You can book one of these times instead:"))
     rows = [
-        ((when_short(tr, start, end), build_cb("bb", "ask", slot_id, params["carrier_id"])),)
+        ((when_short(tr, start, end), BOOK_SLOT.data("ask", slot_id, params["carrier_id"])),)
         for slot_id, start, end in _alternative_times(alternatives)
     ]
-    rows.append((("📅 " + tr.gettext("Book another time"), build_cb("bk", "start")),))
+    rows.append((("📅 " + tr.gettext("Book another time"), BOOK.data("start")),))
     document = _calendar(params, tr, cancelled=True) if params["calendar"] else None
     return Rendered("\n\n".join(parts), (*rows, _menu(tr)), document)
 

@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
 from bot.delivery import register_renderer
+from bot.features import CaseView, MenuEntry, add_case_section, add_menu_entry
 from bot.i18n import N_, Translator
 from bot.limits import COMPANION_LEAD, COMPANION_WAIT
 from domain.access import Action
@@ -48,22 +48,21 @@ from handlers.cases.actions import (
     notify,
     staff_to_tell,
 )
-from handlers.cases.card import CaseView, add_case_section
-from handlers.cases.texts import appointment_lines, appointment_prompt, kind_label
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
-from handlers.common.guards import actor_of, answer_expired, requires, what_was_tried
-from handlers.common.ui import (
-    Keyboard,
-    MenuEntry,
-    add_menu_entry,
-    button,
-    menu_row,
-    menu_row_in,
-    outbox_buttons,
-    show,
-    show_below,
+from handlers.cases.routes import (
+    ACCEPT_COMPANION,
+    ASK_COMPANION,
+    CASE_CARD,
+    COMPANION_KIND,
+    COMPANION_OFFER,
+    COMPANION_TOGGLE,
+    STOP_VIEWING_QUESTION,
+    VIEWING,
+    VIEWING_COMPANION,
 )
+from handlers.cases.texts import appointment_lines, appointment_prompt, kind_label
+from handlers.common.guards import actor_of, answer_expired, requires, what_was_tried
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, menu_row, menu_row_in, outbox_buttons, show, show_below
 from handlers.onboarding.start import is_registered, show_main_menu
 from storage import accompaniment as store
 from storage import accounts, cases, outbox, viewings
@@ -202,7 +201,7 @@ async def companion_section(context: BotContext, view: CaseView) -> tuple[str, K
     ]
     lines = [await _request_line(context, r, now) for r in requests]
     text = "\n".join(["🤝 " + t("Companions:"), *lines]) if lines else ""
-    rows = [[button("🤝 " + t("Ask for a companion"), "kr", case.user_id)]]
+    rows = [[ASK_COMPANION.button("🤝 " + t("Ask for a companion"), case.user_id)]]
     return text, rows
 
 
@@ -233,8 +232,8 @@ async def on_ask(update: Update, context: BotContext) -> None:
         await answer_expired(update, context)
         return
     t, i18n = context.t, context.i18n
-    rows = [[button(kind_label(i18n, kind), "kk", user_id, kind)] for kind in Kind]
-    rows.append([button("« " + t("Back"), "cv", user_id)])
+    rows = [[COMPANION_KIND.button(kind_label(i18n, kind), user_id, kind)] for kind in Kind]
+    rows.append([CASE_CARD.button("« " + t("Back"), user_id)])
     await show(update, context, t("Where should a volunteer go along?"), rows)
 
 
@@ -259,19 +258,21 @@ async def on_kind(update: Update, context: BotContext) -> None:
         await answer_expired(update, context)
         return
     t, i18n = context.t, context.i18n
-    back = [button("« " + t("Back"), "kr", user_id)]
+    back = [ASK_COMPANION.button("« " + t("Back"), user_id)]
     if kind is not Kind.VIEWING:
         headline = "🤝 " + t("{kind}: when and where is the appointment?").format(
             kind=kind_label(i18n, kind)
         )
         text = f"{headline}\n\n{appointment_prompt(i18n, now)}"
-        await show(update, context, text, [[button("✗ " + t("Stop"), "vq", "stop")]])
+        await show(
+            update, context, text, [[STOP_VIEWING_QUESTION.button("✗ " + t("Stop"), "stop")]]
+        )
         return
     if not upcoming:
         text = t("No viewing is scheduled for this case. Schedule one first.")
         await show(update, context, text, [back])
         return
-    rows = [[button(f"🏠 {i18n.when(v.starts_at)}", "kv", v.id)] for v in upcoming]
+    rows = [[VIEWING_COMPANION.button(f"🏠 {i18n.when(v.starts_at)}", v.id)] for v in upcoming]
     await show(update, context, t("For which viewing?"), [*rows, back])
 
 
@@ -297,7 +298,10 @@ async def ask_for_office(
     if case is None or household is None:
         await show(update, context, context.t("You can no longer work on this case."))
         return
-    rows = [[button("📁 " + context.t("Open the case"), "cv", case_user_id)], menu_row(context)]
+    rows = [
+        [CASE_CARD.button("📁 " + context.t("Open the case"), case_user_id)],
+        menu_row(context),
+    ]
     await show(update, context, _asked_text(context, request, new), rows)
 
 
@@ -361,7 +365,7 @@ async def _staff_viewing_companion(update: Update, context: BotContext) -> None:
         await answer_expired(update, context)
         return
     assert viewing is not None
-    rows = [[button("« " + context.t("Back"), "vw", viewing.id)], menu_row(context)]
+    rows = [[VIEWING.button("« " + context.t("Back"), viewing.id)], menu_row(context)]
     await show(update, context, _asked_text(context, request, new), rows)
 
 
@@ -493,23 +497,26 @@ def _mark(on: bool) -> str:
 
 async def _show_offer(update: Update, context: BotContext, offer: Offer, screen: str) -> None:
     t, i18n, city = context.t, context.i18n, context.bot_data.city
-    back = [button("« " + t("Back"), "ko", "show")]
+    back = [COMPANION_OFFER.button("« " + t("Back"), "show")]
     if screen == "districts":
         text = t("In which districts can you go along? Tap to choose or remove.")
         buttons = [
-            button(f"{_mark(d.name in offer.districts)} {d.name}", "kt", "d", d.number)
+            COMPANION_TOGGLE.button(f"{_mark(d.name in offer.districts)} {d.name}", "d", d.number)
             for d in city.districts
         ]
     elif screen == "languages":
         text = t("Which languages do you speak well enough to help? Tap to choose or remove.")
         buttons = [
-            button(f"{_mark(code in offer.languages)} {native_name(code)}", "kt", "l", code)
+            COMPANION_TOGGLE.button(
+                f"{_mark(code in offer.languages)} {native_name(code)}", "l", code
+            )
             for code in SUPPORTED_LOCALES
         ]
     elif screen == "kinds":
         text = t("Where can you go along? Tap to choose or remove.")
         buttons = [
-            button(f"{_mark(k in offer.kinds)} {kind_label(i18n, k)}", "kt", "k", k) for k in Kind
+            COMPANION_TOGGLE.button(f"{_mark(k in offer.kinds)} {kind_label(i18n, k)}", "k", k)
+            for k in Kind
         ]
         await show(update, context, text, [*([b] for b in buttons), back])
         return
@@ -542,16 +549,16 @@ def _overview(context: BotContext, offer: Offer) -> tuple[str, Keyboard]:
     else:
         state = t("Requests are paused.")
     switch = (
-        button("⏸ " + t("Pause requests"), "kt", "a", "off")
+        COMPANION_TOGGLE.button("⏸ " + t("Pause requests"), "a", "off")
         if offer.active
-        else button("▶ " + t("Get requests"), "kt", "a", "on")
+        else COMPANION_TOGGLE.button("▶ " + t("Get requests"), "a", "on")
     )
     rows = [
         [
-            button("📍 " + t("Districts"), "ko", "districts"),
-            button("🗣 " + t("Languages"), "ko", "languages"),
+            COMPANION_OFFER.button("📍 " + t("Districts"), "districts"),
+            COMPANION_OFFER.button("🗣 " + t("Languages"), "languages"),
         ],
-        [button("📋 " + context.tp("accompaniment", "Where"), "ko", "kinds"), switch],
+        [COMPANION_OFFER.button("📋 " + context.tp("accompaniment", "Where"), "kinds"), switch],
         menu_row(context),
     ]
     return "\n\n".join((intro, choices, state)), rows
@@ -579,7 +586,7 @@ def render_ask(params: Mapping[str, Any], tr: Translator) -> Rendered:
         language=language_name(params["language"], tr.locale),
     )
     rows = [
-        [button("✓ " + tr.gettext("I can go along"), "ka", params["request"])],
+        [ACCEPT_COMPANION.button("✓ " + tr.gettext("I can go along"), params["request"])],
         menu_row_in(tr),
     ]
     return Rendered(text, outbox_buttons(rows))
@@ -622,7 +629,7 @@ def render_staff_note(params: Mapping[str, Any], tr: Translator) -> Rendered:
             "find another way."
         ).format(**values)
     rows = [
-        [button("📁 " + tr.gettext("Open the case"), "cv", params["user_id"])],
+        [CASE_CARD.button("📁 " + tr.gettext("Open the case"), params["user_id"])],
         menu_row_in(tr),
     ]
     return Rendered(text, outbox_buttons(rows))
@@ -641,16 +648,18 @@ VOLUNTEERS = frozenset({Role.VOLUNTEER})
 
 def register(app: BotApp) -> None:
     add_case_section(app, companion_section)
-    for prefix, callback in (
-        ("kr", on_ask),
-        ("kk", on_kind),
-        ("kv", on_viewing_companion),
-        ("ka", on_accept),
-        ("ko", on_offer),
-        ("kt", on_toggle),
+    for route, callback in (
+        (ASK_COMPANION, on_ask),
+        (COMPANION_KIND, on_kind),
+        (VIEWING_COMPANION, on_viewing_companion),
+        (ACCEPT_COMPANION, on_accept),
+        (COMPANION_OFFER, on_offer),
+        (COMPANION_TOGGLE, on_toggle),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    entry = MenuEntry(N_("Go along with households"), "🤝", ("ko", "show"), VOLUNTEERS, order=20)
+        app.add_handler(route.handler(callback))
+    entry = MenuEntry(
+        N_("Go along with households"), "🤝", COMPANION_OFFER.data("show"), VOLUNTEERS, order=20
+    )
     add_menu_entry(app, entry)
     for kind, render, essential in (
         (ASK, render_ask, False),

@@ -10,23 +10,22 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
+from bot.features import CaseView
 from bot.i18n import Translator
 from bot.limits import CONSENT_REQUEST_INTERVAL, MYDATA_ACCESS_ENTRIES
 from domain.access import DENIED_PREFIX, Action, Actor, may
 from domain.accounts import Account, Carrier, Role
 from domain.cases import ConsentAnswer, may_ask_consent, parse_case_number
 from domain.locales import language_name
+from handlers.cases.routes import ASK_CONSENT, CASE_CARD, CONSENT_ANSWER, WITHDRAW_CONSENT
 from handlers.cases.texts import status_label
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
 from handlers.common.guards import (
     actor_of,
     answer_expired,
@@ -34,27 +33,11 @@ from handlers.common.guards import (
     requires,
     what_was_tried,
 )
-from handlers.common.ui import Keyboard, button, menu_row, menu_row_in, show
+from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.ui import Keyboard, menu_row, menu_row_in, show
 from storage import accounts, consents
 from storage import cases as case_store
 from storage.db import Db
-
-
-@dataclass(frozen=True, slots=True)
-class CaseView:
-    case: Account
-    carrier: Carrier  # the viewer's own carrier
-    shared_since: datetime
-
-
-# A part of the case card another feature adds (status, viewings): text (may be empty) and
-# buttons, or None.
-CaseSection = Callable[[BotContext, CaseView], Awaitable[tuple[str, Keyboard] | None]]
-
-
-def add_case_section(app: BotApp, section: CaseSection) -> None:
-    """Call from a feature's register(app); sections show in registration order."""
-    app.bot_data.case_sections.append(section)
 
 
 async def read_case(
@@ -148,7 +131,7 @@ async def on_find(update: Update, context: BotContext) -> None:
         "No case {number} shares its data with {carrier}. If the person gave you this "
         "number, you can ask them through the bot to share it."
     ).format(number=number, carrier=html.escape(carrier.name))
-    rows = [[button("✉ " + context.t("Ask for consent"), "cq", number)], menu_row(context)]
+    rows = [[ASK_CONSENT.button("✉ " + context.t("Ask for consent"), number)], menu_row(context)]
     await show(update, context, text, rows)
 
 
@@ -218,8 +201,8 @@ async def _send_consent_question(
         "<b>Do you agree that {carrier} sees your case?</b>"
     ).format(carrier=name)
     rows = [
-        [button("✓ " + tr.gettext("Yes, I agree"), "ca", "yes", request_id)],
-        [button("✗ " + tr.gettext("No, I do not agree"), "ca", "no", request_id)],
+        [CONSENT_ANSWER.button("✓ " + tr.gettext("Yes, I agree"), "yes", request_id)],
+        [CONSENT_ANSWER.button("✗ " + tr.gettext("No, I do not agree"), "no", request_id)],
         menu_row_in(tr),
     ]
     with suppress(BadRequest, Forbidden):  # blocked the bot: staff hear nothing, as for a typo
@@ -270,7 +253,7 @@ async def _tell_asker(
     rows: Keyboard = [menu_row_in(tr)]
     if granted:
         text = tr.gettext("Case {number} agreed to share its data with your carrier.")
-        rows.insert(0, [button("📁 " + tr.gettext("Open the case"), "cv", case.id)])
+        rows.insert(0, [CASE_CARD.button("📁 " + tr.gettext("Open the case"), case.id)])
     else:
         text = tr.gettext("Case {number} did not agree to share its data with your carrier.")
     with suppress(BadRequest, Forbidden):
@@ -292,11 +275,8 @@ async def consent_overview(context: BotContext, account: Account) -> tuple[str, 
     text = context.t("These carriers can see your case now: {carriers}.").format(carriers=names)
     rows = [
         [
-            button(
-                context.t("Withdraw consent for {carrier}").format(carrier=c.name),
-                "cw",
-                "ask",
-                c.id,
+            WITHDRAW_CONSENT.button(
+                context.t("Withdraw consent for {carrier}").format(carrier=c.name), "ask", c.id
             )
         ]
         for c in carriers
@@ -312,13 +292,13 @@ async def on_withdraw(update: Update, context: BotContext) -> None:
         await answer_expired(update, context)
         return
     t, name = context.t, context.i18n.isolate(html.escape(carrier.name))
-    back = [button("« " + t("Back"), "mn", "privacy")]
+    back = [MAIN_MENU.button("« " + t("Back"), "privacy")]
     if step == "ask":
         text = t(
             "Do you want {carrier} to stop seeing your case? Its staff will not see it any "
             "more, from now on. You can agree again later."
         ).format(carrier=name)
-        rows = [[button(t("Yes, withdraw"), "cw", "yes", carrier.id)], back]
+        rows = [[WITHDRAW_CONSENT.button(t("Yes, withdraw"), "yes", carrier.id)], back]
         await show(update, context, text, rows)
         return
     async with context.db.transaction() as db:
@@ -384,10 +364,10 @@ def _access_line(tr: Translator, action: str) -> str:
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("find", on_find))
-    for prefix, callback in (
-        ("cv", on_case_button),
-        ("cq", on_ask_consent),
-        ("ca", on_consent_answer),
-        ("cw", on_withdraw),
+    for route, callback in (
+        (CASE_CARD, on_case_button),
+        (ASK_CONSENT, on_ask_consent),
+        (CONSENT_ANSWER, on_consent_answer),
+        (WITHDRAW_CONSENT, on_withdraw),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
+        app.add_handler(route.handler(callback))

@@ -15,10 +15,10 @@ from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
 from bot.delivery import register_renderer
+from bot.features import CaseView, MenuEntry, add_case_section, add_menu_entry
 from bot.i18n import N_, Translator
 from domain.access import Action
 from domain.accounts import Account, Role
@@ -46,21 +46,12 @@ from handlers.cases.actions import (
     notify,
     staff_to_tell,
 )
-from handlers.cases.card import CaseView, add_case_section
+from handlers.cases.routes import CASE_CARD, CHECK_IN, MY_CASE, SET_STATUS, STATUS_CHOICES
 from handlers.cases.texts import next_step, status_label
-from handlers.common import callback_data, texts
-from handlers.common.callback_data import parsed
+from handlers.common import texts
 from handlers.common.guards import actor_of, answer_expired, requires, what_was_tried
-from handlers.common.ui import (
-    Keyboard,
-    MenuEntry,
-    add_menu_entry,
-    button,
-    menu_row,
-    menu_row_in,
-    outbox_buttons,
-    show,
-)
+from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.ui import Keyboard, menu_row, menu_row_in, outbox_buttons, show
 from handlers.onboarding.start import is_registered, show_main_menu
 from storage import accounts, cases, consents
 from storage.db import to_db
@@ -94,8 +85,8 @@ async def status_section(context: BotContext, view: CaseView) -> tuple[str, Keyb
     following = next_status(case.status, case.resume_status)
     if following is not None and _judge(case, following).verdict is Verdict.ALLOWED:
         label = "→ " + status_label(i18n, following)
-        rows.append([button(label, "xs", case.user_id, following, "go")])
-    rows.append([button("🔀 " + t("Change the status"), "xl", case.user_id)])
+        rows.append([SET_STATUS.button(label, case.user_id, following, "go")])
+    rows.append([STATUS_CHOICES.button("🔀 " + t("Change the status"), case.user_id)])
     return text, rows
 
 
@@ -133,7 +124,7 @@ async def on_status(update: Update, context: BotContext) -> None:
         number=context.i18n.isolate(str(case.case_number)),
         status=status_label(context.i18n, target),
     )
-    rows = [[button("📁 " + t("Open the case"), "cv", case.user_id)], menu_row(context)]
+    rows = [[CASE_CARD.button("📁 " + t("Open the case"), case.user_id)], menu_row(context)]
     await show(update, context, text, rows)
 
 
@@ -156,8 +147,8 @@ async def _ask_confirmation(
     else:
         text = t("Case {number} is at “{current}”. Go back to “{target}”?").format(**names)
     rows = [
-        [button("✓ " + t("Yes, change it"), "xs", case.user_id, target, "yes")],
-        [button("« " + t("Back"), "cv", case.user_id)],
+        [SET_STATUS.button("✓ " + t("Yes, change it"), case.user_id, target, "yes")],
+        [CASE_CARD.button("« " + t("Back"), case.user_id)],
     ]
     await show(update, context, text, rows)
 
@@ -180,9 +171,8 @@ async def on_status_list(update: Update, context: BotContext) -> None:
         "you to confirm it."
     ).format(number=i18n.isolate(str(case.case_number)), status=status_label(i18n, case.status))
     buttons = [
-        button(
+        SET_STATUS.button(
             ("⚠ " if _judge(case, s).verdict is Verdict.CONFIRM else "") + status_label(i18n, s),
-            "xs",
             case.user_id,
             s,
             "go",
@@ -190,7 +180,7 @@ async def on_status_list(update: Update, context: BotContext) -> None:
         for s in choices(case.status, case.resume_status)
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    await show(update, context, text, [*rows, [button("« " + t("Back"), "cv", case.user_id)]])
+    await show(update, context, text, [*rows, [CASE_CARD.button("« " + t("Back"), case.user_id)]])
 
 
 # The household: its case, the notice of a change, aftercare -------------------------------
@@ -223,7 +213,7 @@ async def on_my_case(update: Update, context: BotContext) -> None:
             "No carrier follows your case yet. When you share your housing search with a "
             "carrier, its caseworkers help you step by step, and here you see what comes next."
         )
-        rows = [[button("🔎 " + t("My housing search"), "mn", "mysearch")], menu_row(context)]
+        rows = [[MAIN_MENU.button("🔎 " + t("My housing search"), "mysearch")], menu_row(context)]
         await show(update, context, text, rows)
         return
     carrier = await accounts.get_carrier(context.db, case.carrier_id)
@@ -247,7 +237,7 @@ def render_status_notice(params: Mapping[str, Any], tr: Translator) -> Rendered:
         status=status_label(tr, status)
     )
     text = f"{headline}\n\n{next_step(tr, status, html.escape(params['carrier']))}"
-    rows = [[button("📋 " + tr.gettext("My case"), "xm", "show")], menu_row_in(tr)]
+    rows = [[MY_CASE.button("📋 " + tr.gettext("My case"), "show")], menu_row_in(tr)]
     return Rendered(text, outbox_buttons(rows))
 
 
@@ -269,8 +259,8 @@ def render_checkin(params: Mapping[str, Any], tr: Translator) -> Rendered:
         )
     rows = [
         [
-            button("😊 " + tr.gettext("All is well"), "xc", week, "ok"),
-            button("🆘 " + tr.gettext("I need help"), "xc", week, "help"),
+            CHECK_IN.button("😊 " + tr.gettext("All is well"), week, "ok"),
+            CHECK_IN.button("🆘 " + tr.gettext("I need help"), week, "help"),
         ],
         menu_row_in(tr),
     ]
@@ -287,7 +277,7 @@ def render_help_needed(params: Mapping[str, Any], tr: Translator) -> Rendered:
         weeks,
     ).format(number=tr.isolate(str(params["case_number"])), weeks=tr.number(weeks))
     rows = [
-        [button("📁 " + tr.gettext("Open the case"), "cv", params["user_id"])],
+        [CASE_CARD.button("📁 " + tr.gettext("Open the case"), params["user_id"])],
         menu_row_in(tr),
     ]
     return Rendered(text, outbox_buttons(rows))
@@ -325,14 +315,14 @@ SEEKERS = frozenset({Role.SEEKER})
 
 def register(app: BotApp) -> None:
     add_case_section(app, status_section)
-    for prefix, callback in (
-        ("xs", on_status),
-        ("xl", on_status_list),
-        ("xm", on_my_case),
-        ("xc", on_checkin),
+    for route, callback in (
+        (SET_STATUS, on_status),
+        (STATUS_CHOICES, on_status_list),
+        (MY_CASE, on_my_case),
+        (CHECK_IN, on_checkin),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    add_menu_entry(app, MenuEntry(N_("My case"), "📋", ("xm", "show"), SEEKERS, order=15))
+        app.add_handler(route.handler(callback))
+    add_menu_entry(app, MenuEntry(N_("My case"), "📋", MY_CASE.data("show"), SEEKERS, order=15))
     register_renderer(app, STATUS_NOTICE, render_status_notice, essential=True)
     register_renderer(app, CHECKIN, render_checkin)
     register_renderer(app, HELP_NEEDED, render_help_needed, essential=True)

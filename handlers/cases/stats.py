@@ -16,10 +16,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, time, tzinfo
 
 from telegram import InputFile, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.charts import bar_chart
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, add_menu_entry
 from bot.i18n import N_, Translator
 from bot.limits import STATS_MONTHS, STATS_WEEKS, STATS_WEEKS_AHEAD
 from domain.access import Action
@@ -27,11 +28,11 @@ from domain.accounts import Role
 from domain.case_status import CaseStatus
 from domain.stats import Chart, count_by_period, month_bounds, week_bounds
 from domain.viewings import ViewingOutcome
+from handlers.cases.routes import FIGURES
 from handlers.cases.texts import outcome_label, status_label
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
 from handlers.common.guards import actor_of, requires
-from handlers.common.ui import MenuEntry, add_menu_entry, menu_row, show
+from handlers.common.routes import parsed
+from handlers.common.ui import menu_row, show
 from storage import accounts, cases, consents, viewings
 from storage.cases import ExportRow
 from storage.db import Db
@@ -196,8 +197,8 @@ STAFF = frozenset({Role.STAFF})
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("stats", on_stats))
     app.add_handler(CommandHandler("export", on_export))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callback_data.matches("xt")))
-    add_menu_entry(app, MenuEntry(N_("Figures"), "📊", ("xt", "stats"), STAFF, order=50))
+    app.add_handler(FIGURES.handler(on_button))
+    add_menu_entry(app, MenuEntry(N_("Figures"), "📊", FIGURES.data("stats"), STAFF, order=50))
     add_menu_entry(
-        app, MenuEntry(N_("Export cases (CSV)"), "📤", ("xt", "export"), STAFF, order=51)
+        app, MenuEntry(N_("Export cases (CSV)"), "📤", FIGURES.data("export"), STAFF, order=51)
     )

@@ -25,10 +25,10 @@ from typing import Any
 
 from icalendar import Calendar, Event
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
 from bot.delivery import register_renderer
+from bot.features import CaseView, TextFlow, add_case_section, add_flow
 from bot.i18n import Translator
 from bot.limits import RECENT_VIEWINGS, VIEWINGS_ON_CARD
 from domain.access import Action, Actor
@@ -62,7 +62,17 @@ from handlers.cases.actions import (
     notify,
     staff_to_tell,
 )
-from handlers.cases.card import CaseView, add_case_section
+from handlers.cases.routes import (
+    CANCEL_VIEWING,
+    CASE_CARD,
+    NEW_VIEWING,
+    RESCHEDULE_VIEWING,
+    STOP_VIEWING_QUESTION,
+    VIEWING,
+    VIEWING_ANSWER,
+    VIEWING_COMPANION,
+    VIEWING_OUTCOME,
+)
 from handlers.cases.texts import (
     answer_label,
     appointment_lines,
@@ -73,8 +83,7 @@ from handlers.cases.texts import (
     outcome_label,
     status_label,
 )
-from handlers.common import callback_data, fallback, text_input
-from handlers.common.callback_data import parsed
+from handlers.common import fallback
 from handlers.common.guards import (
     actor_of,
     answer_expired,
@@ -82,15 +91,8 @@ from handlers.common.guards import (
     requires,
     what_was_tried,
 )
-from handlers.common.ui import (
-    Keyboard,
-    button,
-    menu_row,
-    menu_row_in,
-    outbox_buttons,
-    show,
-    show_below,
-)
+from handlers.common.routes import VIEWING_OF_LISTING, parsed
+from handlers.common.ui import Keyboard, menu_row, menu_row_in, outbox_buttons, show, show_below
 from storage import cases, listings, outbox, searches
 from storage import viewings as store
 from storage.db import Db, from_db, to_db
@@ -184,10 +186,14 @@ def _calendar(params: Mapping[str, Any], tr: Translator, *, cancelled: bool) -> 
 def _answer_rows(tr: Translator, viewing_id: int) -> Keyboard:
     return [
         [
-            button("✓ " + tr.gettext("I'll come"), "va", viewing_id, "yes"),
-            button("✗ " + tr.gettext("I can't come"), "va", viewing_id, "no"),
+            VIEWING_ANSWER.button("✓ " + tr.gettext("I'll come"), viewing_id, "yes"),
+            VIEWING_ANSWER.button("✗ " + tr.gettext("I can't come"), viewing_id, "no"),
         ],
-        [button("🤝 " + tr.gettext("I would like someone to go with me"), "kv", viewing_id)],
+        [
+            VIEWING_COMPANION.button(
+                "🤝 " + tr.gettext("I would like someone to go with me"), viewing_id
+            )
+        ],
         menu_row_in(tr),
     ]
 
@@ -264,7 +270,7 @@ def render_answer_note(params: Mapping[str, Any], tr: Translator) -> Rendered:
             "✓ Case {number} will come to the viewing on {when} at {place} after all."
         )
     rows = [
-        [button("🏠 " + tr.gettext("Open the viewing"), "vw", params["viewing"])],
+        [VIEWING.button("🏠 " + tr.gettext("Open the viewing"), params["viewing"])],
         menu_row_in(tr),
     ]
     return Rendered(text.format(**values), outbox_buttons(rows))
@@ -334,8 +340,8 @@ async def viewing_section(context: BotContext, view: CaseView) -> tuple[str, Key
     found = (await store.list_viewings(context.db, case.user_id, since, case.carrier_id))[
         :VIEWINGS_ON_CARD
     ]
-    rows = [[button(f"🏠 {i18n.when(v.starts_at)}", "vw", v.id)] for v in found]
-    rows.append([button("📅 " + t("Schedule a viewing"), "vn", case.user_id)])
+    rows = [[VIEWING.button(f"🏠 {i18n.when(v.starts_at)}", v.id)] for v in found]
+    rows.append([NEW_VIEWING.button("📅 " + t("Schedule a viewing"), case.user_id)])
     if not found:
         return t("No viewing scheduled."), rows
     lines = [_viewing_line(i18n, v) for v in found]
@@ -395,23 +401,20 @@ async def _show_viewing(
     if viewing.is_upcoming(now):
         rows += [
             [
-                button("🔁 " + t("New time or place"), "vr", viewing.id),
-                button("✗ " + t("Cancel"), "vx", "ask", viewing.id),
+                RESCHEDULE_VIEWING.button("🔁 " + t("New time or place"), viewing.id),
+                CANCEL_VIEWING.button("✗ " + t("Cancel"), "ask", viewing.id),
             ],
-            [button("🤝 " + t("Ask for a companion"), "kv", viewing.id)],
+            [VIEWING_COMPANION.button("🤝 " + t("Ask for a companion"), viewing.id)],
         ]
     else:
         outcomes = [
-            button(
-                ("✅ " if viewing.outcome is o else "") + outcome_label(i18n, o),
-                "vo",
-                viewing.id,
-                o,
+            VIEWING_OUTCOME.button(
+                ("✅ " if viewing.outcome is o else "") + outcome_label(i18n, o), viewing.id, o
             )
             for o in ViewingOutcome
         ]
         rows += [outcomes[:2], outcomes[2:]]
-    rows.append([button("« " + t("Back to the case"), "cv", case.user_id)])
+    rows.append([CASE_CARD.button("« " + t("Back to the case"), case.user_id)])
     await show(update, context, f"{note}\n\n{text}" if note else text, rows)
 
 
@@ -490,14 +493,14 @@ async def on_cancel_viewing(update: Update, context: BotContext) -> None:
             when=i18n.when(viewing.starts_at), place=i18n.isolate(html.escape(viewing.address))
         )
         rows = [
-            [button("✓ " + t("Yes, cancel it"), "vx", "yes", viewing.id)],
-            [button("« " + t("Back"), "vw", viewing.id)],
+            [CANCEL_VIEWING.button("✓ " + t("Yes, cancel it"), "yes", viewing.id)],
+            [VIEWING.button("« " + t("Back"), viewing.id)],
         ]
         await show(update, context, text, rows)
         return
     text = t("The viewing is cancelled. The household is told.")
     await show(
-        update, context, text, [[button("« " + t("Back to the case"), "cv", viewing.user_id)]]
+        update, context, text, [[CASE_CARD.button("« " + t("Back to the case"), viewing.user_id)]]
     )
 
 
@@ -542,7 +545,7 @@ async def _queue_cancellation(
 
 
 def _stop(context: BotContext) -> Keyboard:
-    return [[button("✗ " + context.t("Stop"), "vq", "stop")]]
+    return [[STOP_VIEWING_QUESTION.button("✗ " + context.t("Stop"), "stop")]]
 
 
 @requires(Action.FIND_CASE)
@@ -759,18 +762,18 @@ async def on_other(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     add_case_section(app, viewing_section)
-    for prefix, callback in (
-        ("vn", on_new),
-        ("vl", on_new_for_listing),
-        ("vw", on_viewing),
-        ("vr", on_reschedule),
-        ("vx", on_cancel_viewing),
-        ("vo", on_outcome),
-        ("va", on_answer),
-        ("vq", on_cancel),
+    for route, callback in (
+        (NEW_VIEWING, on_new),
+        (VIEWING_OF_LISTING, on_new_for_listing),
+        (VIEWING, on_viewing),
+        (RESCHEDULE_VIEWING, on_reschedule),
+        (CANCEL_VIEWING, on_cancel_viewing),
+        (VIEWING_OUTCOME, on_outcome),
+        (VIEWING_ANSWER, on_answer),
+        (STOP_VIEWING_QUESTION, on_cancel),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    text_input.add_flow(app, text_input.TextFlow(_waiting_since, on_text, on_cancel, on_other))
+        app.add_handler(route.handler(callback))
+    add_flow(app, TextFlow(_waiting_since, on_text, on_cancel, on_other))
     for kind, render, essential in (
         (INVITATION, render_invitation, True),
         (REMINDER, render_reminder, False),

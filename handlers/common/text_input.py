@@ -2,36 +2,25 @@
 
 A flow that asks for typed answers (the housing search, a question to staff, a listing draft)
 keeps its position in its own tables, so it survives a restart, and registers a `TextFlow`
-with `add_flow(app, ...)`: `waiting` says since when its question waits for this user, or None.
+(bot/features.py) with `add_flow(app, ...)`: `waiting` says since when its question waits for
+this user, or None.
 Without a waiting flow, messages go to the general fallback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import BotApp, BotContext
+from bot.features import TextFlow
 from handlers.common import fallback
 from handlers.onboarding.start import show_main_menu
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class TextFlow:
-    waiting: Callable[[BotContext], Awaitable[datetime | None]]
-    on_text: Handler
-    on_cancel: Handler
-    on_other: Handler  # a photo, sticker or voice message while the question is open
-
-
-def add_flow(app: BotApp, flow: TextFlow) -> None:
-    app.bot_data.text_flows.append(flow)
 
 
 async def _waiting_flow(context: BotContext) -> TextFlow | None:

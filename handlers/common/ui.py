@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import BotApp, BotContext
+from bot.context import BotContext
+from bot.features import Keyboard
 from bot.i18n import Translator
 from bot.limits import MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, RECENT_SCREENS
 from bot.telegram_html import fit_html, plain_text
-from domain.accounts import Role
 from domain.locales import native_name, picker_order
-from handlers.common.callback_data import build_cb
-
-Keyboard = list[list[InlineKeyboardButton]]
-
-
-def button(label: str, prefix: str, *args: str | int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=build_cb(prefix, *args))
+from handlers.common.routes import CHOOSE_LANGUAGE, MAIN_MENU, Route
 
 
 def menu_row(context: BotContext) -> list[InlineKeyboardButton]:
@@ -30,7 +23,7 @@ def menu_row(context: BotContext) -> list[InlineKeyboardButton]:
 
 def menu_row_in(tr: Translator) -> list[InlineKeyboardButton]:
     """The same for a message to someone else, in their language."""
-    return [button("🏠 " + tr.gettext("Main menu"), "mn", "home")]
+    return [MAIN_MENU.button("🏠 " + tr.gettext("Main menu"), "home")]
 
 
 def outbox_buttons(rows: Keyboard) -> tuple[tuple[tuple[str, str], ...], ...]:
@@ -40,7 +33,7 @@ def outbox_buttons(rows: Keyboard) -> tuple[tuple[tuple[str, str], ...], ...]:
 
 def pager_row(
     context: BotContext,
-    prefix: str,
+    route: Route,
     offset: int,
     page_size: int,
     *,
@@ -53,9 +46,9 @@ def pager_row(
     row = []
     if offset > 0:
         previous = max(0, offset - page_size)
-        row.append(button("« " + context.t("Previous"), prefix, *before, previous))
+        row.append(route.button("« " + context.t("Previous"), *before, previous))
     if more:
-        row.append(button(context.t("Next") + " »", prefix, *before, offset + shown))
+        row.append(route.button(context.t("Next") + " »", *before, offset + shown))
     return row
 
 
@@ -73,7 +66,7 @@ def fitting(header: str, lines: list[str], limit: int = MAX_TEXT_LENGTH) -> list
 def language_rows(per_row: int = 2) -> Keyboard:
     # Each language is named in itself, so a user finds theirs without reading ours; two
     # columns, the most spoken first, so all fit one screen of a small phone.
-    buttons = [button(native_name(code), "lg", code) for code in picker_order()]
+    buttons = [CHOOSE_LANGUAGE.button(native_name(code), code) for code in picker_order()]
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
@@ -167,20 +160,3 @@ async def remove_buttons(update: Update) -> None:
     except BadRequest as error:
         if "not modified" not in error.message:  # pressed twice, before the first edit showed
             raise
-
-
-@dataclass(frozen=True, slots=True)
-class MenuEntry:
-    """A main-menu button a feature adds for some roles (see handlers/start.main_menu_rows)."""
-
-    label: str  # an English msgid marked with N_(), translated when the menu is shown
-    emoji: str
-    callback: tuple[str, ...]  # prefix and arguments for build_cb
-    roles: frozenset[Role]
-    order: int  # lower comes first
-    for_admins: bool = False  # also for an admin who is not staff of a carrier
-
-
-def add_menu_entry(app: BotApp, entry: MenuEntry) -> None:
-    app.bot_data.menu_entries.append(entry)
-    app.bot_data.menu_entries.sort(key=lambda e: e.order)

@@ -15,10 +15,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, add_case_section, add_menu_entry
 from bot.i18n import N_
 from bot.limits import LISTINGS_PAGE_SIZE, SHORTLIST_PAGE_SIZE
 from domain.access import Action, may
@@ -26,21 +27,19 @@ from domain.accounts import Role
 from domain.listings import Listing, ListingStatus, Offer, Recipient, form_text
 from domain.outbox import Topic
 from domain.searches import Search
-from handlers.cases.card import add_case_section
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
 from handlers.common.guards import actor_of, answer_expired, log_refusal, record_action, requires
-from handlers.common.ui import (
-    Keyboard,
-    MenuEntry,
-    add_menu_entry,
-    button,
-    fitting,
-    menu_row,
-    pager_row,
-)
+from handlers.common.routes import VIEWING_OF_LISTING, parsed
+from handlers.common.ui import Keyboard, fitting, menu_row, pager_row
 from handlers.common.ui import show as show_screen
 from handlers.listings import texts as listing_texts
+from handlers.listings.routes import (
+    LET_LISTING,
+    LISTING_CARD,
+    LISTINGS_PAGE,
+    NEW_LISTING,
+    PROPOSE_HOUSEHOLD,
+    SHORTLIST_PAGE,
+)
 from handlers.search.summary import search_lines, search_section
 from storage import accounts, cases, consents, listings, outbox, searches
 from storage.db import Db
@@ -121,9 +120,16 @@ async def _show_listings(update: Update, context: BotContext, offset: int) -> No
     for listing in shown:
         offer = await listing_texts.offer_for(context.db, context, listing)
         label = title(context, listing, offer)
-        rows.append([button(f"{_STATUS_EMOJI[listing.status]} {label}", "ls", listing.id, "show")])
+        rows.append(
+            [LISTING_CARD.button(f"{_STATUS_EMOJI[listing.status]} {label}", listing.id, "show")]
+        )
     pager = pager_row(
-        context, "lo", offset, LISTINGS_PAGE_SIZE, shown=len(shown), more=len(found) > len(shown)
+        context,
+        LISTINGS_PAGE,
+        offset,
+        LISTINGS_PAGE_SIZE,
+        shown=len(shown),
+        more=len(found) > len(shown),
     )
     text = t(
         "Your carrier's listings, newest first. 📝 draft, 🟢 published, ✅ let, ⛔ withdrawn."
@@ -137,7 +143,7 @@ async def _show_listings(update: Update, context: BotContext, offset: int) -> No
 
 
 def _new_button(context: BotContext) -> InlineKeyboardButton:
-    return button("🆕 " + context.t("New listing"), "ln", "new")
+    return NEW_LISTING.button("🆕 " + context.t("New listing"), "new")
 
 
 async def _offers_sent(context: BotContext, listing: Listing, matched: int) -> str:
@@ -179,7 +185,7 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
     ]
     rows: Keyboard = []
     if listing.status is ListingStatus.DRAFT:
-        rows.append([button("✏️ " + t("Continue typing"), "ln", "new")])
+        rows.append([NEW_LISTING.button("✏️ " + t("Continue typing"), "new")])
     else:
         counts = await listings.count_answers(context.db, listing.id, listing.carrier_id)
         carrier = await accounts.get_carrier(context.db, listing.carrier_id)
@@ -206,18 +212,18 @@ async def card(update: Update, context: BotContext, listing: Listing, notes: lis
             )
         )
         shortlist = t("Shortlist ({n})").format(n=i18n.number(counts.shared))
-        rows.append([button("👥 " + shortlist, "lq", listing.id, 0)])
+        rows.append([SHORTLIST_PAGE.button("👥 " + shortlist, listing.id, 0)])
     if listing.status is ListingStatus.PUBLISHED:
         if not listing.address_released:
             label = "📍 " + t("Show households the house number")
-            rows.append([button(label, "ls", listing.id, "release")])
+            rows.append([LISTING_CARD.button(label, listing.id, "release")])
         rows.append(
             [
-                button("✅ " + t("Let"), "lt", listing.id, "ask"),
-                button("⛔ " + t("Withdraw"), "ls", listing.id, "withdraw"),
+                LET_LISTING.button("✅ " + t("Let"), listing.id, "ask"),
+                LISTING_CARD.button("⛔ " + t("Withdraw"), listing.id, "withdraw"),
             ]
         )
-    rows.append([button("« " + t("My listings"), "lo", 0), *menu_row(context)])
+    rows.append([LISTINGS_PAGE.button("« " + t("My listings"), 0), *menu_row(context)])
     await show_screen(update, context, "\n\n".join(parts), rows)
 
 
@@ -277,8 +283,8 @@ async def _ask_withdraw(update: Update, context: BotContext, listing: Listing) -
         "offers not sent yet are stopped.",
         counts.interested,
     ).format(n=context.i18n.number(counts.interested))
-    yes = button("⛔ " + t("Yes, withdraw it"), "ls", listing.id, "withdrawyes")
-    rows = [[yes], [button("« " + t("Back"), "ls", listing.id, "show")]]
+    yes = LISTING_CARD.button("⛔ " + t("Yes, withdraw it"), listing.id, "withdrawyes")
+    rows = [[yes], [LISTING_CARD.button("« " + t("Back"), listing.id, "show")]]
     await show_screen(update, context, question, rows)
 
 
@@ -408,7 +414,7 @@ async def _shortlist(
         rows += [_household_row(context, listing, r, r.user_id in ours) for r, _ in entries]
     pager = pager_row(
         context,
-        "lq",
+        SHORTLIST_PAGE,
         offset,
         SHORTLIST_PAGE_SIZE,
         shown=len(entries),
@@ -417,7 +423,10 @@ async def _shortlist(
     )
     rows += [pager] if pager else []
     rows.append(
-        [button("« " + t("Back to the listing"), "ls", listing.id, "show"), *menu_row(context)]
+        [
+            LISTING_CARD.button("« " + t("Back to the listing"), listing.id, "show"),
+            *menu_row(context),
+        ]
     )
     await show_screen(update, context, "\n\n".join(parts), rows)
 
@@ -436,10 +445,10 @@ def _household_row(
     row = []
     if recipient.proposed_at is None:
         label = "✉ " + t("Propose {case} to the landlord").format(case=case)
-        row.append(button(label, "pn", listing.id, recipient.user_id))
+        row.append(PROPOSE_HOUSEHOLD.button(label, listing.id, recipient.user_id))
     if followed:
         label = "📅 " + t("Viewing for {case}").format(case=case)
-        row.append(button(label, "vl", listing.id, recipient.user_id))
+        row.append(VIEWING_OF_LISTING.button(label, listing.id, recipient.user_id))
     return row
 
 
@@ -485,12 +494,14 @@ async def on_propose(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("listings", on_listings))
-    for prefix, callback in (
-        ("lo", on_listings_page),
-        ("ls", on_card_button),
-        ("lq", on_shortlist),
-        ("pn", on_propose),
+    for route, callback in (
+        (LISTINGS_PAGE, on_listings_page),
+        (LISTING_CARD, on_card_button),
+        (SHORTLIST_PAGE, on_shortlist),
+        (PROPOSE_HOUSEHOLD, on_propose),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    add_menu_entry(app, MenuEntry(N_("My listings"), "🏠", ("lo", "0"), STAFF, order=31))
+        app.add_handler(route.handler(callback))
+    add_menu_entry(
+        app, MenuEntry(N_("My listings"), "🏠", LISTINGS_PAGE.data("0"), STAFF, order=31)
+    )
     add_case_section(app, search_section)  # the search the shortlist shows, on the case card

@@ -17,9 +17,10 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_
 from bot.limits import MAX_LISTING_PHOTOS
 from domain.access import Action
@@ -42,13 +43,13 @@ from domain.listings import (
 from domain.locales import language_name, native_name, picker_order
 from domain.matching import MOVE_IN_WAIT, Candidate, Matcher, Mismatch, exclusions
 from domain.outbox import Topic
-from handlers.common import callback_data, text_input
-from handlers.common.callback_data import parsed
 from handlers.common.guards import actor_of, record_action, requires
-from handlers.common.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, menu_row
 from handlers.common.ui import show as show_screen
 from handlers.listings import cards as listing_cards
 from handlers.listings import texts as listing_texts
+from handlers.listings.routes import LISTING_DRAFT, LISTING_PREVIEW, NEW_LISTING
 from handlers.onboarding.start import show_main_menu
 from storage import listings, outbox, rent_limits, searches
 
@@ -204,12 +205,12 @@ def _draft_rows(context: BotContext, listing: Listing) -> Keyboard:
     t = context.t
     rows: Keyboard = []
     if is_complete(listing):
-        rows.append([button("👁 " + t("Preview"), "lw", listing.id, context.i18n.locale)])
+        rows.append([LISTING_PREVIEW.button("👁 " + t("Preview"), listing.id, context.i18n.locale)])
     photos = t("Photos ({n})").format(n=context.i18n.number(len(listing.photos)))
     rows.append(
         [
-            button("📷 " + photos, "ld", listing.id, "photos"),
-            button("🗑 " + t("Discard"), "ld", listing.id, "discard"),
+            LISTING_DRAFT.button("📷 " + photos, listing.id, "photos"),
+            LISTING_DRAFT.button("🗑 " + t("Discard"), listing.id, "discard"),
         ]
     )
     return [*rows, menu_row(context)]
@@ -253,16 +254,18 @@ async def _preview_screen(
     publish = context.tn(
         "Publish: {n} household gets it", "Publish: {n} households get it", matched
     ).format(n=i18n.number(matched))
-    languages = [button(native_name(code), "lw", listing.id, code) for code in picker_order()]
+    languages = [
+        LISTING_PREVIEW.button(native_name(code), listing.id, code) for code in picker_order()
+    ]
     photos = t("Photos ({n})").format(n=i18n.number(len(listing.photos)))
     rows = [
-        [button("📣 " + publish, "ld", listing.id, "publish")],
+        [LISTING_DRAFT.button("📣 " + publish, listing.id, "publish")],
         [
-            button("✏️ " + t("Show the form"), "ld", listing.id, "form"),
-            button("📷 " + photos, "ld", listing.id, "photos"),
+            LISTING_DRAFT.button("✏️ " + t("Show the form"), listing.id, "form"),
+            LISTING_DRAFT.button("📷 " + photos, listing.id, "photos"),
         ],
         *(languages[i : i + 3] for i in range(0, len(languages), 3)),
-        [button("🗑 " + t("Discard"), "ld", listing.id, "discard"), *menu_row(context)],
+        [LISTING_DRAFT.button("🗑 " + t("Discard"), listing.id, "discard"), *menu_row(context)],
     ]
     await show_screen(update, context, "\n\n".join(parts), rows)
 
@@ -288,13 +291,13 @@ def _photos_screen_text(context: BotContext, listing: Listing) -> str:
 def _photos_rows(context: BotContext, listing: Listing) -> Keyboard:
     t = context.t
     done = (
-        button("✓ " + t("Done"), "lw", listing.id, context.i18n.locale)
+        LISTING_PREVIEW.button("✓ " + t("Done"), listing.id, context.i18n.locale)
         if is_complete(listing)
-        else button("✓ " + t("Done"), "ld", listing.id, "form")
+        else LISTING_DRAFT.button("✓ " + t("Done"), listing.id, "form")
     )
     rows = [[done]]
     if listing.photos:
-        rows.append([button("🗑 " + t("Remove all photos"), "ld", listing.id, "nophotos")])
+        rows.append([LISTING_DRAFT.button("🗑 " + t("Remove all photos"), listing.id, "nophotos")])
     return [*rows, menu_row(context)]
 
 
@@ -432,8 +435,8 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
     elif action == "discard":
         text = context.t("Discard this draft? Nothing has been sent to anyone.")
         rows = [
-            [button("🗑 " + context.t("Yes, discard it"), "ld", listing.id, "drop")],
-            [button("« " + context.t("Back"), "ld", listing.id, "form")],
+            [LISTING_DRAFT.button("🗑 " + context.t("Yes, discard it"), listing.id, "drop")],
+            [LISTING_DRAFT.button("« " + context.t("Back"), listing.id, "form")],
         ]
         await show_screen(update, context, text, rows)
     else:  # drop
@@ -504,11 +507,13 @@ async def _publish(update: Update, context: BotContext, listing: Listing) -> Non
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("listing", on_listing))
-    for prefix, callback in (
-        ("ln", on_listing),
-        ("ld", on_draft_button),
-        ("lw", on_preview_language),
+    for route, callback in (
+        (NEW_LISTING, on_listing),
+        (LISTING_DRAFT, on_draft_button),
+        (LISTING_PREVIEW, on_preview_language),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    add_menu_entry(app, MenuEntry(N_("New listing"), "🆕", ("ln", "new"), STAFF, order=30))
-    text_input.add_flow(app, text_input.TextFlow(_waiting_since, on_form, on_cancel, on_photo))
+        app.add_handler(route.handler(callback))
+    add_menu_entry(
+        app, MenuEntry(N_("New listing"), "🆕", NEW_LISTING.data("new"), STAFF, order=30)
+    )
+    add_flow(app, TextFlow(_waiting_since, on_form, on_cancel, on_photo))

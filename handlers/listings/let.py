@@ -11,7 +11,6 @@ log; every id in a button is checked against the presser's carrier on each use.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
 from bot.limits import LET_CANDIDATES
@@ -21,8 +20,6 @@ from domain.listings import Answer, Listing, ListingStatus
 from handlers.cases.actions import audit, authorized_case, move_case
 from handlers.cases.texts import status_label
 from handlers.cases.viewings import cancel_viewing
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
 from handlers.common.guards import (
     actor_of,
     answer_expired,
@@ -30,7 +27,8 @@ from handlers.common.guards import (
     record_refusal,
     what_was_tried,
 )
-from handlers.common.ui import Keyboard, button
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard
 from handlers.common.ui import show as show_screen
 from handlers.listings.cards import (
     card,
@@ -39,6 +37,7 @@ from handlers.listings.cards import (
     followed,
     still_published,
 )
+from handlers.listings.routes import LET_LISTING, LISTING_CARD
 from storage import listings
 from storage import viewings as viewing_store
 from storage.db import Db
@@ -85,12 +84,16 @@ async def _ask(update: Update, context: BotContext, listing: Listing) -> None:
         status=status_label(context.i18n, CaseStatus.OFFER), n=context.i18n.number(interested)
     )
     rows: Keyboard = [
-        [button("✅ " + t("Case {case}").format(case=r.case_number), "lt", listing.id, r.user_id)]
+        [
+            LET_LISTING.button(
+                "✅ " + t("Case {case}").format(case=r.case_number), listing.id, r.user_id
+            )
+        ]
         for r in candidates
     ]
     rows += [
-        [button("✅ " + t("Someone else"), "lt", listing.id, "other")],
-        [button("« " + t("Back"), "ls", listing.id, "show")],
+        [LET_LISTING.button("✅ " + t("Someone else"), listing.id, "other")],
+        [LISTING_CARD.button("« " + t("Back"), listing.id, "show")],
     ]
     await show_screen(update, context, text, rows)
 
@@ -162,4 +165,4 @@ async def _cancel_viewings(
 
 
 def register(app: BotApp) -> None:
-    app.add_handler(CallbackQueryHandler(on_let, pattern=callback_data.matches("lt")))
+    app.add_handler(LET_LISTING.handler(on_let))

@@ -13,28 +13,26 @@ import html
 
 from telegram import InlineKeyboardMarkup, InputMediaPhoto, Update
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, add_menu_entry
 from bot.i18n import N_
 from bot.limits import LISTINGS_PAGE_SIZE
 from domain.accounts import Account, Role
 from domain.listings import Answer, Listing, ListingStatus, Offer, Recipient
 from domain.searches import SearchStatus
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
 from handlers.common.guards import answer_expired
-from handlers.common.ui import (
-    Keyboard,
-    MenuEntry,
-    add_menu_entry,
-    button,
-    menu_row,
-    pager_row,
-    show,
-)
+from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.ui import Keyboard, menu_row, pager_row, show
 from handlers.listings import texts as listing_texts
+from handlers.listings.routes import (
+    MY_OFFERS_PAGE,
+    OFFER_ANSWER,
+    OFFER_PHOTOS,
+    SHARE_SEARCH,
+    SHOW_OFFER,
+)
 from handlers.onboarding.start import is_registered
 from storage import accounts, consents, listings, searches
 
@@ -104,9 +102,9 @@ async def _show_offer(
         rows = listing_texts.keyboard(listing_texts.answer_buttons(context.i18n, offer, answer))
         if answer is Answer.INTERESTED and not shared:
             label = context.t("Share my case with {carrier}").format(carrier=offer.carrier)
-            rows.append([button("🤝 " + label, "ps", listing.id)])
+            rows.append([SHARE_SEARCH.button("🤝 " + label, listing.id)])
     elif offer.photos:
-        rows = [[button("📷 " + context.t("Photos"), "lp", listing.id)]]
+        rows = [[OFFER_PHOTOS.button("📷 " + context.t("Photos"), listing.id)]]
     await show(update, context, text, [*rows, menu_row(context)])
 
 
@@ -138,7 +136,7 @@ async def on_answer(update: Update, context: BotContext) -> None:
                 "Register it, or resume it if you paused it, in “My housing search”."
             )
             rows = [
-                [button("🔎 " + context.t("My housing search"), "mn", "mysearch")],
+                [MAIN_MENU.button("🔎 " + context.t("My housing search"), "mysearch")],
                 menu_row(context),
             ]
             await _reply_below(update, context, text, rows)
@@ -225,9 +223,14 @@ async def on_my_offers(update: Update, context: BotContext) -> None:
         assert offer is not None
         mark = "🟢" if listing.status is ListingStatus.PUBLISHED else "⛔"
         label = f"{mark} {listing_texts.short_description(context.i18n, offer)}"
-        rows.append([button(label, "lv", listing.id)])
+        rows.append([SHOW_OFFER.button(label, listing.id)])
     pager = pager_row(
-        context, "lm", offset, LISTINGS_PAGE_SIZE, shown=len(shown), more=len(found) > len(shown)
+        context,
+        MY_OFFERS_PAGE,
+        offset,
+        LISTINGS_PAGE_SIZE,
+        shown=len(shown),
+        more=len(found) > len(shown),
     )
     text = t(
         "The flats you are interested in, the latest first. 🟢 still offered, ⛔ no longer "
@@ -242,13 +245,15 @@ def register(app: BotApp) -> None:
     delivery.register_renderer(
         app, listing_texts.PROPOSED, listing_texts.render_proposed, essential=True
     )
-    for prefix, callback in (
-        ("li", on_answer),
-        ("ps", on_share),
-        ("lv", on_view),
-        ("lp", on_photos),
-        ("lm", on_my_offers),
+    for route, callback in (
+        (OFFER_ANSWER, on_answer),
+        (SHARE_SEARCH, on_share),
+        (SHOW_OFFER, on_view),
+        (OFFER_PHOTOS, on_photos),
+        (MY_OFFERS_PAGE, on_my_offers),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    entry = MenuEntry(N_("Flats I'm interested in"), "🏠", ("lm", "0"), SEEKERS, order=20)
+        app.add_handler(route.handler(callback))
+    entry = MenuEntry(
+        N_("Flats I'm interested in"), "🏠", MY_OFFERS_PAGE.data("0"), SEEKERS, order=20
+    )
     add_menu_entry(app, entry)

@@ -17,8 +17,9 @@ from bot.context import BotContext
 from bot.i18n import Translator
 from domain.listings import Answer, Listing, Offer, offer_of
 from domain.outbox import Rendered
-from handlers.common.callback_data import build_cb
+from handlers.common.routes import MAIN_MENU
 from handlers.common.ui import Keyboard
+from handlers.listings.routes import OFFER_ANSWER, OFFER_PHOTOS, SHOW_OFFER
 from storage import accounts
 from storage.db import Db
 
@@ -125,13 +126,13 @@ def answer_buttons(tr: Translator, offer: Offer, answer: Answer | None) -> Butto
     declined = ("✅ " if answer is Answer.DECLINED else "👎 ") + tr.gettext("Not for me")
     rows: list[tuple[tuple[str, str], ...]] = [
         (
-            (interested, build_cb("li", offer.listing_id, "yes")),
-            (declined, build_cb("li", offer.listing_id, "no")),
+            (interested, OFFER_ANSWER.data(offer.listing_id, "yes")),
+            (declined, OFFER_ANSWER.data(offer.listing_id, "no")),
         )
     ]
     if offer.photos:
         label = "📷 " + tr.gettext("Photos ({n})").format(n=tr.number(offer.photos))
-        rows.append(((label, build_cb("lp", offer.listing_id)),))
+        rows.append(((label, OFFER_PHOTOS.data(offer.listing_id)),))
     return tuple(rows)
 
 
@@ -161,7 +162,7 @@ def render_gone(params: Mapping[str, Any], tr: Translator) -> Rendered:
         "The {flat} that you were interested in is no longer available. We keep looking: "
         "you get every new offer that fits your housing search."
     ).format(flat=html.escape(short_description(tr, offer)))
-    return Rendered(text, ((("🏠 " + tr.gettext("Main menu"), build_cb("mn", "home")),),))
+    return Rendered(text, ((("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),),))
 
 
 def render_proposed(params: Mapping[str, Any], tr: Translator) -> Rendered:
@@ -181,4 +182,4 @@ def render_proposed(params: Mapping[str, Any], tr: Translator) -> Rendered:
         )
     )
     view = "🏠 " + tr.gettext("Show the flat")
-    return Rendered(text, (((view, build_cb("lv", offer.listing_id)),),))
+    return Rendered(text, (((view, SHOW_OFFER.data(offer.listing_id)),),))

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext, BotData
 from domain.accounts import Account, Role
 from handlers.cases import card as cases
-from handlers.common import callback_data, commands, texts
-from handlers.common.callback_data import parsed
-from handlers.common.ui import button, language_rows, menu_row, show
+from handlers.common import commands, texts
+from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.ui import language_rows, menu_row, show
 from handlers.onboarding import mydata, words
+from handlers.onboarding.routes import DELETE_DATA, NOTIFICATIONS
 from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.search import flow as search
 from storage.erasure import erase_user
@@ -44,7 +45,7 @@ async def on_help(update: Update, context: BotContext) -> None:
     text = "\n\n".join(
         (_role_help(context, context.account), commands, await texts.offline_route(context))
     )
-    words = [button("📖 " + t("Words you will hear"), "mn", "words")]
+    words = [MAIN_MENU.button("📖 " + t("Words you will hear"), "words")]
     await show(update, context, text, [words, menu_row(context)])
 
 
@@ -69,8 +70,8 @@ async def on_delete(update: Update, context: BotContext) -> None:
     t = context.t
     text = t("Do you really want to delete all your data? This cannot be undone.")
     rows = [
-        [button(t("Yes, delete everything"), "dl", "yes")],
-        [button(t("No, keep my data"), "dl", "no")],
+        [DELETE_DATA.button(t("Yes, delete everything"), "yes")],
+        [DELETE_DATA.button(t("No, keep my data"), "no")],
     ]
     await show(update, context, text, rows)
 
@@ -110,13 +111,13 @@ async def on_menu_button(update: Update, context: BotContext) -> None:
 async def on_settings(update: Update, context: BotContext) -> None:
     t = context.t
     rows = [
-        [button("🌐 " + t("Language"), "mn", "language")],
-        [button("🔔 " + t("Notifications"), "nt", "show")],
+        [MAIN_MENU.button("🌐 " + t("Language"), "language")],
+        [NOTIFICATIONS.button("🔔 " + t("Notifications"), "show")],
         [
-            button("🔒 " + t("Privacy"), "mn", "privacy"),
-            button("📄 " + t("My data"), "mn", "mydata"),
+            MAIN_MENU.button("🔒 " + t("Privacy"), "privacy"),
+            MAIN_MENU.button("📄 " + t("My data"), "mydata"),
         ],
-        [button("🗑 " + t("Delete my data"), "mn", "delete")],
+        [MAIN_MENU.button("🗑 " + t("Delete my data"), "delete")],
         menu_row(context),
     ]
     await show(update, context, t("Settings: what would you like to change or see?"), rows)
@@ -142,5 +143,5 @@ _MENU_ITEMS = {
 def register(app: BotApp) -> None:
     for name, callback in _MENU_ITEMS.items():
         app.add_handler(CommandHandler("menu" if name == "home" else name, callback))
-    app.add_handler(CallbackQueryHandler(on_menu_button, pattern=callback_data.matches("mn")))
-    app.add_handler(CallbackQueryHandler(on_delete_answer, pattern=callback_data.matches("dl")))
+    app.add_handler(MAIN_MENU.handler(on_menu_button))
+    app.add_handler(DELETE_DATA.handler(on_delete_answer))

@@ -11,7 +11,6 @@ import html
 from collections.abc import Callable
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
 from bot.i18n import N_, Translator
@@ -25,9 +24,9 @@ from domain.viewings import ViewingAnswer, ViewingOutcome
 from handlers.appointments.texts import kind_name, when_short
 from handlers.cases import card as cases
 from handlers.cases.texts import answer_label, kind_label, outcome_label, status_label
-from handlers.common import callback_data
-from handlers.common.ui import Keyboard, button, menu_row, show
+from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.notifications import TOPIC_LABELS
+from handlers.onboarding.routes import DOWNLOAD_DATA
 from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.search import flow as search
 from handlers.search import screens as search_screens
@@ -382,7 +381,7 @@ async def on_mydata(update: Update, context: BotContext) -> None:
     export = await personal_data.export_person(context.db, account.id)
     messages = split_messages(await paragraphs(context, account, export))
     rows: Keyboard = [
-        [button("⬇️ " + context.t("Download my data"), "md", "json")],
+        [DOWNLOAD_DATA.button("⬇️ " + context.t("Download my data"), "json")],
         menu_row(context),
     ]
     if len(messages) == 1:
@@ -414,4 +413,4 @@ async def on_download(update: Update, context: BotContext) -> None:
 
 
 def register(app: BotApp) -> None:
-    app.add_handler(CallbackQueryHandler(on_download, pattern=callback_data.matches("md")))
+    app.add_handler(DOWNLOAD_DATA.handler(on_download))

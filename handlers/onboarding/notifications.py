@@ -7,14 +7,14 @@ nothing. The sender checks the setting when a message's turn comes (bot/delivery
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from domain.outbox import Topic
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
-from handlers.common.ui import Keyboard, button, menu_row, show
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, menu_row, show
+from handlers.onboarding.routes import NOTIFICATION_TOPIC, NOTIFICATIONS
 from handlers.onboarding.start import is_registered, show_main_menu
 from storage import outbox
 
@@ -32,7 +32,9 @@ def _rows(context: BotContext, off: frozenset[Topic]) -> Keyboard:
     for topic, label in TOPIC_LABELS.items():
         on = topic not in off
         mark = "✅" if on else "🔕"
-        rows.append([button(f"{mark} {context.t(label)}", "ns", topic, "off" if on else "on")])
+        rows.append(
+            [NOTIFICATION_TOPIC.button(f"{mark} {context.t(label)}", topic, "off" if on else "on")]
+        )
     rows.append(menu_row(context))
     return rows
 
@@ -68,5 +70,5 @@ async def on_topic(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("notifications", _show_settings))
-    app.add_handler(CallbackQueryHandler(_show_settings, pattern=callback_data.matches("nt")))
-    app.add_handler(CallbackQueryHandler(on_topic, pattern=callback_data.matches("ns")))
+    app.add_handler(NOTIFICATIONS.handler(_show_settings))
+    app.add_handler(NOTIFICATION_TOPIC.handler(on_topic))

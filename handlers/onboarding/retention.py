@@ -15,7 +15,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext, BotData
 from bot.delivery import register_renderer
@@ -23,11 +22,11 @@ from bot.i18n import Translator
 from domain.case_status import is_open
 from domain.outbox import Rendered, Topic
 from domain.retention import status_when_abandoned
-from handlers.common import callback_data
-from handlers.common.callback_data import build_cb, parsed
 from handlers.common.guards import answer_expired
+from handlers.common.routes import parsed
 from handlers.common.ui import menu_row, show
 from handlers.onboarding import menu
+from handlers.onboarding.routes import STILL_LOOKING_ANSWER
 from handlers.onboarding.start import is_registered
 from storage import accounts, cases, outbox, retention
 from storage.db import Db
@@ -49,8 +48,8 @@ def render_still_looking(params: Mapping[str, Any], tr: Translator) -> Rendered:
     return Rendered(
         text,
         buttons=(
-            ((tr.gettext("Yes, keep it"), build_cb("sl", "yes", search_id)),),
-            ((tr.gettext("No, delete"), build_cb("sl", "no", search_id)),),
+            ((tr.gettext("Yes, keep it"), STILL_LOOKING_ANSWER.data("yes", search_id)),),
+            ((tr.gettext("No, delete"), STILL_LOOKING_ANSWER.data("no", search_id)),),
         ),
     )
 
@@ -145,7 +144,7 @@ async def on_still_looking(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     register_renderer(app, STILL_LOOKING, render_still_looking, essential=True)
-    app.add_handler(CallbackQueryHandler(on_still_looking, pattern=callback_data.matches("sl")))
+    app.add_handler(STILL_LOOKING_ANSWER.handler(on_still_looking))
     assert app.job_queue is not None
     app.job_queue.run_daily(
         _retention_job,

@@ -7,15 +7,17 @@ buttons' callback data, so an old message still works after a restart or a week 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry
 from bot.i18n import N_, Translator
 from domain.accounts import Account, Role
 from domain.locales import native_name
-from handlers.common import callback_data, commands, texts
-from handlers.common.callback_data import parsed
-from handlers.common.ui import Keyboard, MenuEntry, button, language_rows, show
+from handlers.common import commands, texts
+from handlers.common.routes import CHOOSE_LANGUAGE, LANGUAGE_LIST, MAIN_MENU, parsed
+from handlers.common.ui import Keyboard, language_rows, show
+from handlers.onboarding.routes import CHOOSE_ROLE, CONSENT
 from storage import accounts
 
 
@@ -42,12 +44,19 @@ def _main_menu(
 ) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
     t = tr.gettext
     rows = [
-        (button(f"{entry.emoji} {t(entry.label)}", *entry.callback),)
+        (
+            InlineKeyboardButton(
+                f"{entry.emoji} {t(entry.label)}", callback_data=entry.callback_data
+            ),
+        )
         for entry in entries
         if role in entry.roles and (entry.for_admins or not admin_only)
     ]
     rows.append(
-        (button("❓ " + t("Help"), "mn", "help"), button("⚙️ " + t("Settings"), "mn", "settings"))
+        (
+            MAIN_MENU.button("❓ " + t("Help"), "help"),
+            MAIN_MENU.button("⚙️ " + t("Settings"), "settings"),
+        )
     )
     return tuple(rows)
 
@@ -86,17 +95,17 @@ async def ask_language(update: Update, context: BotContext, intro: str | None = 
     parts = (intro, greeting, t("Shall we continue in this language?"))
     text = "\n\n".join(part for part in parts if part)
     rows = [
-        [button("✓ " + native_name(locale), "lg", locale)],
-        [button("🌐 " + t("Other language"), "ll", "start")],
+        [CHOOSE_LANGUAGE.button("✓ " + native_name(locale), locale)],
+        [LANGUAGE_LIST.button("🌐 " + t("Other language"), "start")],
     ]
     await show(update, context, text, rows)
 
 
 async def on_language_list(update: Update, context: BotContext) -> None:
     rows = language_rows()
-    rows.append([button("❓ " + context.t("My language is not here"), "ll", "none")])
+    rows.append([LANGUAGE_LIST.button("❓ " + context.t("My language is not here"), "none")])
     if not is_registered(context.account):
-        rows.append([button("« " + context.t("Back"), "lg", context.i18n.locale)])
+        rows.append([CHOOSE_LANGUAGE.button("« " + context.t("Back"), context.i18n.locale)])
     if parsed(update).arg == "none":
         await _no_language(update, context, rows)
         return
@@ -148,9 +157,13 @@ async def on_language_chosen(update: Update, context: BotContext) -> None:
 async def ask_role(update: Update, context: BotContext, intro: str | None = None) -> None:
     t, locale = context.t, context.i18n.locale
     rows = [
-        [button("🏠 " + t("I am looking for a flat"), "rl", Role.SEEKER, locale)],
-        [button("🤝 " + t("I am a volunteer and help others"), "rl", Role.VOLUNTEER, locale)],
-        [button("« " + t("Back"), "ll", "start")],
+        [CHOOSE_ROLE.button("🏠 " + t("I am looking for a flat"), Role.SEEKER, locale)],
+        [
+            CHOOSE_ROLE.button(
+                "🤝 " + t("I am a volunteer and help others"), Role.VOLUNTEER, locale
+            )
+        ],
+        [LANGUAGE_LIST.button("« " + t("Back"), "start")],
     ]
     text = "\n\n".join(part for part in (intro, t("Who are you?")) if part)
     await show(update, context, text, rows)
@@ -166,9 +179,9 @@ async def on_role_chosen(update: Update, context: BotContext) -> None:
     t = context.t
     text = "\n\n".join((texts.privacy_notice(context), "<b>" + t("Do you agree?") + "</b>"))
     rows = [
-        [button("✓ " + t("Yes, I agree"), "cs", "yes", role, locale)],
-        [button("✗ " + t("No, I do not agree"), "cs", "no", role, locale)],
-        [button("« " + t("Back"), "lg", locale)],
+        [CONSENT.button("✓ " + t("Yes, I agree"), "yes", role, locale)],
+        [CONSENT.button("✗ " + t("No, I do not agree"), "no", role, locale)],
+        [CHOOSE_LANGUAGE.button("« " + t("Back"), locale)],
     ]
     await show(update, context, text, rows)
 
@@ -215,10 +228,10 @@ def _next_step(context: BotContext, role: Role) -> str:
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("start", on_start))
-    for prefix, callback in (
-        ("ll", on_language_list),
-        ("lg", on_language_chosen),
-        ("rl", on_role_chosen),
-        ("cs", on_consent),
+    for route, callback in (
+        (LANGUAGE_LIST, on_language_list),
+        (CHOOSE_LANGUAGE, on_language_chosen),
+        (CHOOSE_ROLE, on_role_chosen),
+        (CONSENT, on_consent),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
+        app.add_handler(route.handler(callback))

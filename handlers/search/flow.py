@@ -16,9 +16,9 @@ from decimal import Decimal
 from enum import Enum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_
 from bot.limits import MAX_ECHO_LENGTH
 from domain.accounts import Account, Role
@@ -53,10 +53,11 @@ from domain.searches import (
 )
 from domain.user_input import Problem, read_amount, read_count, read_date
 from handlers.cases import viewings
-from handlers.common import callback_data, fallback, guards, text_input, texts
-from handlers.common.callback_data import parsed
-from handlers.common.ui import MenuEntry, add_menu_entry, menu_row, show
+from handlers.common import fallback, guards, texts
+from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.ui import menu_row, show
 from handlers.onboarding.start import is_registered, show_main_menu
+from handlers.search.routes import SEARCH_STEP
 from handlers.search.screens import (
     EXAMPLE_RENT,
     View,
@@ -546,9 +547,7 @@ SEEKERS = frozenset({Role.SEEKER})
 
 def register(app: BotApp) -> None:
     # /mysearch and its menu callback are registered by handlers.onboarding.menu.
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callback_data.matches("hs")))
-    entry = MenuEntry(N_("My housing search"), "🔎", ("mn", "mysearch"), SEEKERS, order=10)
+    app.add_handler(SEARCH_STEP.handler(on_button))
+    entry = MenuEntry(N_("My housing search"), "🔎", MAIN_MENU.data("mysearch"), SEEKERS, order=10)
     add_menu_entry(app, entry)
-    text_input.add_flow(
-        app, text_input.TextFlow(_waiting_since, on_text, on_cancel, on_other_message)
-    )
+    add_flow(app, TextFlow(_waiting_since, on_text, on_cancel, on_other_message))

@@ -37,7 +37,8 @@ from domain.searches import (
     missing_fields,
     step_before,
 )
-from handlers.common.ui import Keyboard, button, menu_row
+from handlers.common.ui import Keyboard, menu_row
+from handlers.search.routes import SEARCH_STEP
 
 ADULT_CHOICES = range(1, 7)
 CHILD_CHOICES = range(7)
@@ -61,7 +62,7 @@ Screen = tuple[str, Keyboard]
 
 def answer(search: Search, label: str, action: str | int) -> InlineKeyboardButton:
     """A button that is valid only while the search is at this step."""
-    return button(label, "hs", search.id, search.step, action)
+    return SEARCH_STEP.button(label, search.id, search.step, action)
 
 
 def rows_of(buttons: list[InlineKeyboardButton], per_row: int = 2) -> Keyboard:

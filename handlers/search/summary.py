@@ -5,8 +5,8 @@ inside a read of the case that the audit log records (the shortlist, /find)."""
 from __future__ import annotations
 
 from bot.context import BotContext
+from bot.features import CaseView
 from domain.searches import DOCUMENT_NAMES, VISIBLE_TO_CARRIER, Document, Search, SearchStatus, Wbs
-from handlers.cases.card import CaseView
 from handlers.common.ui import Keyboard
 from handlers.search.screens import describe_area
 from storage import searches

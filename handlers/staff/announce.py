@@ -16,10 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_, Translator
 from domain.access import Action
 from domain.accounts import Audience, Role
@@ -29,11 +30,11 @@ from domain.locales import SUPPORTED_LOCALES, language_name, native_name, picker
 from domain.outbox import Rendered, Topic
 from domain.places import Area
 from domain.searches import VISIBLE_TO_CARRIER
-from handlers.common import callback_data, text_input
-from handlers.common.callback_data import build_cb, parsed
 from handlers.common.guards import answer_expired, record_action, requires
-from handlers.common.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, show
+from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.start import show_main_menu
+from handlers.staff.routes import ANNOUNCEMENT, NEW_ANNOUNCEMENT
 from storage import accounts, announcements, outbox, searches
 
 KIND = "announcement"
@@ -58,7 +59,7 @@ def render_announcement(params: Mapping[str, Any], tr: Translator) -> Rendered:
         ).format(language=language_name(written_in, tr.locale))
         footer = f"{note}\n{footer}"
     text = f"<b>{heading}</b>\n\n{html.escape(params['body'])}\n\n<i>{footer}</i>"
-    return Rendered(text, ((("🏠 " + tr.gettext("Main menu"), build_cb("mn", "home")),),))
+    return Rendered(text, ((("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),),))
 
 
 async def _params(context: BotContext, announcement: Announcement) -> dict[str, Any]:
@@ -87,7 +88,7 @@ async def _recipients(context: BotContext, announcement: Announcement) -> list[i
 
 
 def _answer(announcement: Announcement, label: str, action: str, value: str | int) -> Any:
-    return button(label, "pa", announcement.id, action, value)
+    return ANNOUNCEMENT.button(label, announcement.id, action, value)
 
 
 def _nav_row(context: BotContext, announcement: Announcement) -> list[Any]:
@@ -406,9 +407,12 @@ async def on_cancel(update: Update, context: BotContext) -> None:
 def register(app: BotApp) -> None:
     delivery.register_renderer(app, KIND, render_announcement)
     app.add_handler(CommandHandler("announce", on_announce))
-    app.add_handler(CallbackQueryHandler(on_announce, pattern=callback_data.matches("po")))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callback_data.matches("pa")))
+    app.add_handler(NEW_ANNOUNCEMENT.handler(on_announce))
+    app.add_handler(ANNOUNCEMENT.handler(on_button))
     add_menu_entry(
-        app, MenuEntry(N_("Announcement"), "📣", ("po", "new"), STAFF, 40, for_admins=True)
+        app,
+        MenuEntry(
+            N_("Announcement"), "📣", NEW_ANNOUNCEMENT.data("new"), STAFF, 40, for_admins=True
+        ),
     )
-    text_input.add_flow(app, text_input.TextFlow(_waiting_since, on_text, on_cancel, on_other))
+    add_flow(app, TextFlow(_waiting_since, on_text, on_cancel, on_other))

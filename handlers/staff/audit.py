@@ -6,17 +6,17 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from bot.limits import AUDIT_PAGE_SIZE
 from domain.access import DENIED_PREFIX, Action
 from domain.accounts import AuditEntry
-from handlers.common import callback_data
-from handlers.common.callback_data import parsed
 from handlers.common.guards import actor_of, requires
+from handlers.common.routes import parsed
 from handlers.common.ui import fitting, menu_row, pager_row, show
+from handlers.staff.routes import AUDIT_PAGE
 from storage import accounts, consents
 
 # Each action as staff read it in the log; codes added by later features show as they are.
@@ -107,7 +107,12 @@ async def _show_audit(update: Update, context: BotContext, offset: int) -> None:
     page = found[:AUDIT_PAGE_SIZE]
     lines = fitting(header, [_entry_line(context, entry, codes) for entry in page])
     pager = pager_row(
-        context, "au", offset, AUDIT_PAGE_SIZE, shown=len(lines), more=len(found) > len(lines)
+        context,
+        AUDIT_PAGE,
+        offset,
+        AUDIT_PAGE_SIZE,
+        shown=len(lines),
+        more=len(found) > len(lines),
     )
     text = "\n".join((header, *lines))
     await show(update, context, text, [*([pager] if pager else []), menu_row(context)])
@@ -115,4 +120,4 @@ async def _show_audit(update: Update, context: BotContext, offset: int) -> None:
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("audit", on_audit))
-    app.add_handler(CallbackQueryHandler(on_audit_page, pattern=callback_data.matches("au")))
+    app.add_handler(AUDIT_PAGE.handler(on_audit_page))

@@ -8,7 +8,7 @@ from contextlib import suppress
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 from telegram.helpers import create_deep_linked_url
 
 from bot.context import BotApp, BotContext
@@ -23,11 +23,12 @@ from domain.invites import (
     invite_status,
     token_from_payload,
 )
-from handlers.common import callback_data, commands
-from handlers.common.callback_data import parsed
+from handlers.common import commands
 from handlers.common.guards import actor_of, known_actor, refuse, requires
+from handlers.common.routes import parsed
 from handlers.common.texts import staff_role_label
-from handlers.common.ui import button, menu_row, show
+from handlers.common.ui import menu_row, show
+from handlers.staff.routes import INVITE_CARRIER, INVITE_ROLE
 from storage import accounts, consents, invites
 
 
@@ -40,7 +41,9 @@ async def on_invite(update: Update, context: BotContext) -> None:
         assert carrier is not None
         await _ask_role(update, context, carrier)
         return
-    rows = [[button(c.name, "ic", c.id)] for c in await accounts.list_carriers(context.db)]
+    rows = [
+        [INVITE_CARRIER.button(c.name, c.id)] for c in await accounts.list_carriers(context.db)
+    ]
     await show(
         update,
         context,
@@ -64,7 +67,8 @@ async def _ask_role(update: Update, context: BotContext, carrier: Carrier) -> No
         "Coordinators can also invite and remove staff and read the audit log."
     ).format(carrier=html.escape(carrier.name))
     rows = [
-        [button(staff_role_label(tr, role), "iv", carrier.id, role.value)] for role in StaffRole
+        [INVITE_ROLE.button(staff_role_label(tr, role), carrier.id, role.value)]
+        for role in StaffRole
     ]
     await show(update, context, text, [*rows, menu_row(context)])
 
@@ -210,5 +214,5 @@ def register(app: BotApp) -> None:
     link = filters.Regex(f"^/start {PAYLOAD_PREFIX}")
     app.add_handler(CommandHandler("start", on_invite_link, filters=link))
     app.add_handler(CommandHandler("invite", on_invite))
-    for prefix, callback in (("ic", on_carrier_chosen), ("iv", on_role_chosen)):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
+    for route, callback in ((INVITE_CARRIER, on_carrier_chosen), (INVITE_ROLE, on_role_chosen)):
+        app.add_handler(route.handler(callback))

@@ -11,15 +11,14 @@ from contextlib import suppress
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
 from bot.limits import MAX_CARRIER_CONTACT, TEAM_PAGE_SIZE
 from domain.access import Action, Actor, administers, may
 from domain.accounts import Account, Carrier, StaffRole
 from domain.advice import measured_length
-from handlers.common import callback_data, commands
-from handlers.common.callback_data import parsed
+from handlers.common import commands
 from handlers.common.guards import (
     actor_of,
     answer_expired,
@@ -29,9 +28,11 @@ from handlers.common.guards import (
     requires,
     staff_only,
 )
+from handlers.common.routes import parsed
 from handlers.common.texts import staff_role_label
-from handlers.common.ui import Keyboard, button, menu_row, pager_row, show
+from handlers.common.ui import Keyboard, menu_row, pager_row, show
 from handlers.staff import audit, invites, languages
+from handlers.staff.routes import REMOVE_STAFF, STAFF_MENU, TEAM_PAGE
 from storage import accounts, consents
 from storage.erasure import erase_user
 
@@ -102,12 +103,12 @@ async def on_staff(update: Update, context: BotContext) -> None:
         )
         rows.append(
             [
-                button("✉ " + t("Invite"), "st", "invite"),
-                button("👥 " + t("Team"), "st", "team"),
-                button("📜 " + t("Audit log"), "st", "audit"),
+                STAFF_MENU.button("✉ " + t("Invite"), "invite"),
+                STAFF_MENU.button("👥 " + t("Team"), "team"),
+                STAFF_MENU.button("📜 " + t("Audit log"), "audit"),
             ]
         )
-        rows.append([button("🌐 " + t("Languages of the bot"), "st", "languages")])
+        rows.append([STAFF_MENU.button("🌐 " + t("Languages of the bot"), "languages")])
     if actor.is_admin:
         paragraphs.append(
             t(
@@ -151,11 +152,16 @@ async def _show_team(update: Update, context: BotContext, offset: int) -> None:
     names = {c.id: c.name for c in await accounts.list_carriers(context.db)}
     lines = [_member_line(context, member, names) for member in members]
     rows: Keyboard = [
-        [button("✗ " + t("Remove {user}").format(user=_name(m)), "sr", "ask", m.id)]
+        [REMOVE_STAFF.button("✗ " + t("Remove {user}").format(user=_name(m)), "ask", m.id)]
         for m in members
     ]
     pager = pager_row(
-        context, "tm", offset, TEAM_PAGE_SIZE, shown=len(members), more=len(found) > len(members)
+        context,
+        TEAM_PAGE,
+        offset,
+        TEAM_PAGE_SIZE,
+        shown=len(members),
+        more=len(found) > len(members),
     )
     text = "\n".join((t("Staff, with a button to remove each:"), *lines))
     await show(update, context, text, [*rows, *([pager] if pager else []), menu_row(context)])
@@ -191,14 +197,16 @@ async def on_remove_button(update: Update, context: BotContext) -> None:
         text = t("{user} is no longer staff.").format(
             user=context.i18n.isolate(str(target.telegram_id))
         )
-        await show(update, context, text, [[button("« " + t("Back"), "tm", 0)], menu_row(context)])
+        await show(
+            update, context, text, [[TEAM_PAGE.button("« " + t("Back"), 0)], menu_row(context)]
+        )
         return
     text = t(
         "Remove {user}? They lose access at once, also to the buttons in old messages."
     ).format(user=_user_link(context, target))
     rows = [
-        [button(t("Yes, remove"), "sr", "yes", target.id)],
-        [button("« " + t("Back"), "tm", 0)],
+        [REMOVE_STAFF.button(t("Yes, remove"), "yes", target.id)],
+        [TEAM_PAGE.button("« " + t("Back"), 0)],
     ]
     await show(update, context, text, rows)
 
@@ -349,10 +357,8 @@ def register(app: BotApp) -> None:
     ):
         app.add_handler(CommandHandler(name, callback))
     for prefix, button_callback in (
-        ("st", on_staff_button),
-        ("tm", on_team_page),
-        ("sr", on_remove_button),
+        (STAFF_MENU, on_staff_button),
+        (TEAM_PAGE, on_team_page),
+        (REMOVE_STAFF, on_remove_button),
     ):
-        app.add_handler(
-            CallbackQueryHandler(button_callback, pattern=callback_data.matches(prefix))
-        )
+        app.add_handler(prefix.handler(button_callback))

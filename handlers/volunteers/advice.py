@@ -15,10 +15,11 @@ from enum import Enum
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_, Translator
 from bot.limits import (
     MAX_QUESTION_LENGTH,
@@ -40,23 +41,20 @@ from domain.appointments import SlotKind
 from domain.outbox import Rendered
 from domain.profiles import NameProblem, read_first_name
 from domain.prompts import Prompt, PromptKind
-from handlers.common import callback_data, prompts, text_input
-from handlers.common.callback_data import build_cb, parsed
+from handlers.common import prompts
 from handlers.common.guards import answer_expired
-from handlers.common.ui import (
-    Keyboard,
-    MenuEntry,
-    add_menu_entry,
-    button,
-    menu_row,
-    pager_row,
-    remove_buttons,
-    show,
-    show_below,
-)
+from handlers.common.routes import BOOK_AT_CARRIER, parsed
+from handlers.common.ui import Keyboard, menu_row, pager_row, remove_buttons, show, show_below
 from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.volunteers.advice_thread import thread
 from handlers.volunteers.profile import NAME_PROBLEMS
+from handlers.volunteers.routes import (
+    ASK_QUESTION,
+    MY_QUESTION,
+    MY_QUESTIONS_PAGE,
+    QUESTION_CARRIER,
+    QUESTION_DRAFT,
+)
 from storage import accounts, advice
 from storage import prompts as prompt_storage
 from storage.db import Db
@@ -99,25 +97,25 @@ async def _addressee(context: BotContext, ticket: Ticket) -> str:
 
 async def _screen(context: BotContext, draft: Ticket, step: Step) -> tuple[str, Keyboard]:
     t = context.t
-    back = button("« " + t("Back"), "qd", draft.id, "back")
-    discard = button("🗑 " + t("Discard the question"), "qd", draft.id, "cancel")
+    back = QUESTION_DRAFT.button("« " + t("Back"), draft.id, "back")
+    discard = QUESTION_DRAFT.button("🗑 " + t("Discard the question"), draft.id, "cancel")
     if step is Step.CARRIER:
         text = t(
             "Your question goes to the caseworkers of a carrier. Which carrier do you work "
             "with? If you do not know, the caseworkers of all carriers see it."
         )
         rows = [
-            [button(carrier.name, "qc", draft.id, carrier.code)]
+            [QUESTION_CARRIER.button(carrier.name, draft.id, carrier.code)]
             for carrier in await accounts.list_carriers(context.db)
         ]
-        rows.append([button(t("I do not know"), "qc", draft.id, ANY_CARRIER)])
+        rows.append([QUESTION_CARRIER.button(t("I do not know"), draft.id, ANY_CARRIER)])
         return text, [*rows, [discard], _my_questions_row(context), menu_row(context)]
     if step is Step.HOUSEHOLD:
         text = t(
             "Is your question about a household you support? Then write only their first "
             "name, nothing else about them. Otherwise tap the button."
         )
-        rows = [[button(t("Not about a household"), "qd", draft.id, "nohousehold")]]
+        rows = [[QUESTION_DRAFT.button(t("Not about a household"), draft.id, "nohousehold")]]
         return text, [*rows, [back, discard], menu_row(context)]
     if step is Step.QUESTION:
         text = t(
@@ -139,7 +137,7 @@ async def _screen(context: BotContext, draft: Ticket, step: Step) -> tuple[str, 
             t("Send it? To change it, just write it again."),
         )
     )
-    send = button("📨 " + t("Send"), "qd", draft.id, "send")
+    send = QUESTION_DRAFT.button("📨 " + t("Send"), draft.id, "send")
     return text, [[send], [back, discard], _my_questions_row(context), menu_row(context)]
 
 
@@ -456,7 +454,7 @@ _STATES = {
 
 
 def _my_questions_row(context: BotContext) -> list[InlineKeyboardButton]:
-    return [button("📂 " + context.t("My questions"), "qm", 0)]
+    return [MY_QUESTIONS_PAGE.button("📂 " + context.t("My questions"), 0)]
 
 
 async def on_my_questions(update: Update, context: BotContext) -> None:
@@ -469,7 +467,7 @@ async def on_my_questions(update: Update, context: BotContext) -> None:
         context.db, volunteer.id, offset, QUESTIONS_PAGE_SIZE + 1
     )
     shown = found[:QUESTIONS_PAGE_SIZE]
-    ask_row = [button("💬 " + t("Ask a question"), "qa", "start")]
+    ask_row = [ASK_QUESTION.button("💬 " + t("Ask a question"), "start")]
     if not shown:
         text = t("You have not sent a question yet.")
         await show(update, context, text, [ask_row, menu_row(context)])
@@ -486,11 +484,13 @@ async def on_my_questions(update: Update, context: BotContext) -> None:
             )
         )
     rows: Keyboard = [
-        [button(t("Open {number}").format(number=f"#{ticket.id}"), "qv", "show", ticket.id)]
+        [MY_QUESTION.button(t("Open {number}").format(number=f"#{ticket.id}"), "show", ticket.id)]
         for ticket in shown
     ]
     more = len(found) > len(shown)
-    pager = pager_row(context, "qm", offset, QUESTIONS_PAGE_SIZE, shown=len(shown), more=more)
+    pager = pager_row(
+        context, MY_QUESTIONS_PAGE, offset, QUESTIONS_PAGE_SIZE, shown=len(shown), more=more
+    )
     rows += [pager] if pager else []
     await show(update, context, "\n".join(lines), [*rows, ask_row, menu_row(context)])
 
@@ -517,11 +517,11 @@ async def _question_screen(context: BotContext, ticket: Ticket) -> tuple[str, Ke
     if ticket.is_active:
         rows.append(
             [
-                button("↩ " + t("Reply"), "qv", "reply", ticket.id),
-                button("✅ " + t("Solved"), "qv", "solved", ticket.id),
+                MY_QUESTION.button("↩ " + t("Reply"), "reply", ticket.id),
+                MY_QUESTION.button("✅ " + t("Solved"), "solved", ticket.id),
             ]
         )
-    rows += [[button("« " + t("My questions"), "qm", 0)], menu_row(context)]
+    rows += [[MY_QUESTIONS_PAGE.button("« " + t("My questions"), 0)], menu_row(context)]
     return "\n\n".join((head, question, *earlier, state)), rows
 
 
@@ -544,13 +544,13 @@ def render_answer(params: Mapping[str, Any], tr: Translator) -> Rendered:
     ticket = params["ticket"]
     rows: tuple[tuple[tuple[str, str], ...], ...] = (
         (
-            ("↩ " + tr.gettext("Reply"), build_cb("qv", "reply", ticket)),
-            ("✅ " + tr.gettext("Solved"), build_cb("qv", "solved", ticket)),
+            ("↩ " + tr.gettext("Reply"), MY_QUESTION.data("reply", ticket)),
+            ("✅ " + tr.gettext("Solved"), MY_QUESTION.data("solved", ticket)),
         ),
     )
     if params["booking"]:
         # The booking flow of appointments/bookings.py, at the days of the suggesting carrier.
-        book = build_cb("bc", SlotKind.BERATUNG, params["carrier_id"])
+        book = BOOK_AT_CARRIER.data(SlotKind.BERATUNG, params["carrier_id"])
         rows = ((("📅 " + tr.gettext("Book a Beratungsgespräch"), book),), *rows)
     return Rendered(text, rows)
 
@@ -560,17 +560,17 @@ VOLUNTEERS = frozenset({Role.VOLUNTEER})
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("ask", on_ask))
-    for prefix, callback in (
-        ("qa", on_ask),
-        ("qc", on_carrier),
-        ("qd", on_draft_button),
-        ("qv", on_after_answer),
-        ("qm", on_my_questions),
+    for route, callback in (
+        (ASK_QUESTION, on_ask),
+        (QUESTION_CARRIER, on_carrier),
+        (QUESTION_DRAFT, on_draft_button),
+        (MY_QUESTION, on_after_answer),
+        (MY_QUESTIONS_PAGE, on_my_questions),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    entry = MenuEntry(N_("Ask a caseworker"), "💬", ("qa", "start"), VOLUNTEERS, order=40)
-    add_menu_entry(app, entry)
-    text_input.add_flow(
-        app, text_input.TextFlow(prompts.waiting_for(ASKING), on_text, on_cancel, on_other)
+        app.add_handler(route.handler(callback))
+    entry = MenuEntry(
+        N_("Ask a caseworker"), "💬", ASK_QUESTION.data("start"), VOLUNTEERS, order=40
     )
+    add_menu_entry(app, entry)
+    add_flow(app, TextFlow(prompts.waiting_for(ASKING), on_text, on_cancel, on_other))
     delivery.register_renderer(app, advice.ANSWER, render_answer, essential=True)

@@ -13,10 +13,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_, Translator
 from bot.limits import (
     MAX_ANSWER_LENGTH,
@@ -39,20 +40,13 @@ from domain.advice import (
 )
 from domain.outbox import Rendered
 from domain.prompts import PromptKind
-from handlers.common import callback_data, prompts, text_input
-from handlers.common.callback_data import build_cb, parsed
+from handlers.common import prompts
 from handlers.common.guards import Handler, actor_of, record_action, refuse, requires
-from handlers.common.ui import (
-    Keyboard,
-    MenuEntry,
-    add_menu_entry,
-    button,
-    menu_row,
-    pager_row,
-    show,
-)
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, menu_row, pager_row, show
 from handlers.onboarding.start import show_main_menu
 from handlers.volunteers.advice_thread import thread
+from handlers.volunteers.routes import OPEN_QUESTIONS_PAGE, STAFF_QUESTION
 from storage import accounts, advice
 from storage import prompts as prompt_storage
 from storage.db import Db, from_db
@@ -108,11 +102,20 @@ async def _list(update: Update, context: BotContext, offset: int, note: str = ""
             )
         )
     rows: Keyboard = [
-        [button(t("Open {number}").format(number=f"#{ticket.id}"), "qs", "view", ticket.id)]
+        [
+            STAFF_QUESTION.button(
+                t("Open {number}").format(number=f"#{ticket.id}"), "view", ticket.id
+            )
+        ]
         for ticket in shown
     ]
     pager = pager_row(
-        context, "ql", offset, QUESTIONS_PAGE_SIZE, shown=len(shown), more=len(found) > len(shown)
+        context,
+        OPEN_QUESTIONS_PAGE,
+        offset,
+        QUESTIONS_PAGE_SIZE,
+        shown=len(shown),
+        more=len(found) > len(shown),
     )
     text = "\n".join(lines)
     rows += [pager] if pager else []
@@ -144,16 +147,18 @@ async def _screen(context: BotContext, ticket: Ticket, note: str = "") -> tuple[
     rows: Keyboard = []
     if ticket.needs_taker:
         state = t("Nobody has taken it yet.")
-        rows.append([button("🙋 " + t("Take it"), "qs", "take", ticket.id)])
+        rows.append([STAFF_QUESTION.button("🙋 " + t("Take it"), "take", ticket.id)])
     elif may_answer(ticket, account.id):
         state = t("You took it. Only you can answer it now.")
-        rows.append([button("✍️ " + t("Answer"), "qs", "answer", ticket.id)])
-        rows.append([button("📅 " + t("Suggest a Beratungsgespräch"), "qs", "book", ticket.id)])
+        rows.append([STAFF_QUESTION.button("✍️ " + t("Answer"), "answer", ticket.id)])
+        rows.append(
+            [STAFF_QUESTION.button("📅 " + t("Suggest a Beratungsgespräch"), "book", ticket.id)]
+        )
     elif ticket.is_active:
         state = t("Someone else took it.")
     else:
         state = t("The volunteer marked it solved.")
-    rows += [[button("« " + t("Open questions"), "ql", 0)], menu_row(context)]
+    rows += [[OPEN_QUESTIONS_PAGE.button("« " + t("Open questions"), 0)], menu_row(context)]
     fixed = "\n\n".join(part for part in (note, head, question, state) if part)
     messages = await advice.list_messages(context.db, ticket.id)
     earlier = thread(
@@ -255,7 +260,11 @@ async def _show_answer_prompt(
         max=context.i18n.number(MAX_ANSWER_LENGTH),
     )
     rows = [
-        [button("📅 " + t("Suggest a Beratungsgespräch instead"), "qs", "book", ticket_id)],
+        [
+            STAFF_QUESTION.button(
+                "📅 " + t("Suggest a Beratungsgespräch instead"), "book", ticket_id
+            )
+        ],
         menu_row(context),
     ]
     await show(update, context, f"{note}\n\n{text}" if note else text, rows)
@@ -354,7 +363,7 @@ async def on_other(update: Update, context: BotContext) -> None:
 
 def _open_button(tr: Translator, ticket_id: int) -> tuple[tuple[tuple[str, str], ...], ...]:
     label = tr.gettext("Open {number}").format(number=f"#{ticket_id}")
-    return (((label, build_cb("qs", "view", ticket_id)),),)
+    return (((label, STAFF_QUESTION.data("view", ticket_id)),),)
 
 
 def render_reply(params: Mapping[str, Any], tr: Translator) -> Rendered:
@@ -382,12 +391,10 @@ STAFF = frozenset({Role.STAFF})
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("questions", on_questions))
-    app.add_handler(CallbackQueryHandler(on_questions, pattern=callback_data.matches("ql")))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callback_data.matches("qs")))
-    entry = MenuEntry(N_("Open questions"), "❓", ("ql", 0), STAFF, order=20)
+    app.add_handler(OPEN_QUESTIONS_PAGE.handler(on_questions))
+    app.add_handler(STAFF_QUESTION.handler(on_button))
+    entry = MenuEntry(N_("Open questions"), "❓", OPEN_QUESTIONS_PAGE.data(0), STAFF, order=20)
     add_menu_entry(app, entry)
-    text_input.add_flow(
-        app, text_input.TextFlow(prompts.waiting_for(ANSWERING), on_text, on_cancel, on_other)
-    )
+    add_flow(app, TextFlow(prompts.waiting_for(ANSWERING), on_text, on_cancel, on_other))
     delivery.register_renderer(app, advice.REPLY, render_reply, essential=True)
     delivery.register_renderer(app, advice.WAITING, render_waiting, essential=True)

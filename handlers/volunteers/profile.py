@@ -10,9 +10,10 @@ import html
 from dataclasses import replace
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_
 from domain.accounts import Account, Role
 from domain.locales import language_name
@@ -27,11 +28,17 @@ from domain.profiles import (
 )
 from domain.prompts import PromptKind
 from domain.workshops import WorkshopTopic
-from handlers.common import callback_data, prompts, text_input
-from handlers.common.callback_data import parsed
+from handlers.common import prompts
 from handlers.common.guards import answer_expired
-from handlers.common.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, show
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.start import is_registered, show_main_menu
+from handlers.volunteers.routes import (
+    PROFILE,
+    PROFILE_DISTRICT,
+    PROFILE_LANGUAGE,
+    PROFILE_TOPIC,
+)
 from handlers.volunteers.workshop_texts import TOPIC_LABELS
 from storage import profiles
 from storage import prompts as prompt_storage
@@ -98,12 +105,12 @@ async def _show_profile(update: Update, context: BotContext, note: str = "") -> 
     )
     rows = [
         [
-            button("✏️ " + t("First name"), "fp", "name"),
-            button("📍 " + t("Districts"), "fp", "districts"),
+            PROFILE.button("✏️ " + t("First name"), "name"),
+            PROFILE.button("📍 " + t("Districts"), "districts"),
         ],
         [
-            button("🗣 " + t("Languages"), "fp", "languages"),
-            button("📚 " + t("Topics"), "fp", "topics"),
+            PROFILE.button("🗣 " + t("Languages"), "languages"),
+            PROFILE.button("📚 " + t("Topics"), "topics"),
         ],
         menu_row(context),
     ]
@@ -115,27 +122,32 @@ def _choices(context: BotContext, profile: Profile, section: str) -> tuple[str, 
     if section == "districts":
         text = t("Which districts (Veedel) are you active in? Tap to choose or unchoose.")
         options = [
-            (d.name in profile.districts, d.name, "fd", d.number)
+            (d.name in profile.districts, d.name, PROFILE_DISTRICT, d.number)
             for d in context.bot_data.city.districts
         ]
     elif section == "languages":
         text = t("Which languages do you speak? Tap to choose or unchoose.")
         options = [
-            (code in profile.languages, language_name(code, context.i18n.locale), "fl", code)
+            (
+                code in profile.languages,
+                language_name(code, context.i18n.locale),
+                PROFILE_LANGUAGE,
+                code,
+            )
             for code in PROFILE_LANGUAGES
         ]
     else:
         text = t("Which workshop topics interest you? Tap to choose or unchoose.")
         options = [
-            (topic in profile.topics, t(TOPIC_LABELS[topic]), "ft", topic.value)
+            (topic in profile.topics, t(TOPIC_LABELS[topic]), PROFILE_TOPIC, topic.value)
             for topic in WorkshopTopic
         ]
     buttons = [
-        button(f"{'✅' if chosen else '▫️'} {label}", prefix, value)
-        for chosen, label, prefix, value in options
+        route.button(f"{'✅' if chosen else '▫️'} {label}", value)
+        for chosen, label, route, value in options
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([button("✓ " + t("Done"), "fp", "show")])
+    rows.append([PROFILE.button("✓ " + t("Done"), "show")])
     return text, rows
 
 
@@ -167,10 +179,17 @@ async def on_section(update: Update, context: BotContext) -> None:
 async def _ask_name(update: Update, context: BotContext, profile: Profile, note: str = "") -> None:
     t = context.t
     text = t("Please write your first name, only the first name. /cancel stops.")
-    rows = [[button("« " + t("Back"), "fp", "show")]]
+    rows = [[PROFILE.button("« " + t("Back"), "show")]]
     if profile.first_name:
-        rows.insert(0, [button("🗑 " + t("Delete my first name"), "fp", "clearname")])
+        rows.insert(0, [PROFILE.button("🗑 " + t("Delete my first name"), "clearname")])
     await show(update, context, f"{note}\n\n{text}" if note else text, rows)
+
+
+_SECTIONS = {
+    PROFILE_DISTRICT.prefix: "districts",
+    PROFILE_LANGUAGE.prefix: "languages",
+    PROFILE_TOPIC.prefix: "topics",
+}
 
 
 async def on_toggle(update: Update, context: BotContext) -> None:
@@ -179,7 +198,7 @@ async def on_toggle(update: Update, context: BotContext) -> None:
     if volunteer is None:
         await answer_expired(update, context)
         return
-    section = {"fd": "districts", "fl": "languages", "ft": "topics"}[cb.prefix]
+    section = _SECTIONS[cb.prefix]
     async with context.db.transaction() as db:
         profile = await profiles.get_profile(db, volunteer.id)
         changed = _toggled(context, profile, cb.prefix, cb.arg)
@@ -192,10 +211,10 @@ async def on_toggle(update: Update, context: BotContext) -> None:
 
 
 def _toggled(context: BotContext, profile: Profile, prefix: str, value: str) -> Profile | None:
-    if prefix == "fd":
+    if prefix == PROFILE_DISTRICT.prefix:
         district = context.bot_data.city.district_by_number(int(value))
         return with_district(profile, district.name) if district else None
-    if prefix == "fl":
+    if prefix == PROFILE_LANGUAGE.prefix:
         return with_language(profile, value) if value in PROFILE_LANGUAGES else None
     topics = {topic.value: topic for topic in WorkshopTopic}
     return with_topic(profile, topics[value]) if value in topics else None
@@ -238,10 +257,10 @@ VOLUNTEERS = frozenset({Role.VOLUNTEER})
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("profile", on_profile))
-    app.add_handler(CallbackQueryHandler(on_section, pattern=callback_data.matches("fp")))
-    for prefix in ("fd", "fl", "ft"):
-        app.add_handler(CallbackQueryHandler(on_toggle, pattern=callback_data.matches(prefix)))
-    add_menu_entry(app, MenuEntry(N_("My profile"), "👤", ("fp", "show"), VOLUNTEERS, order=50))
-    text_input.add_flow(
-        app, text_input.TextFlow(prompts.waiting_for(NAMING), on_name, on_cancel, on_other)
+    app.add_handler(PROFILE.handler(on_section))
+    for route in (PROFILE_DISTRICT, PROFILE_LANGUAGE, PROFILE_TOPIC):
+        app.add_handler(route.handler(on_toggle))
+    add_menu_entry(
+        app, MenuEntry(N_("My profile"), "👤", PROFILE.data("show"), VOLUNTEERS, order=50)
     )
+    add_flow(app, TextFlow(prompts.waiting_for(NAMING), on_name, on_cancel, on_other))

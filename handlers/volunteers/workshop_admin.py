@@ -14,9 +14,9 @@ import io
 from datetime import timedelta
 
 from telegram import InputFile, Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApp, BotContext
+from bot.features import TextFlow, add_flow
 from bot.i18n import N_
 from bot.limits import WORKSHOP_LIST_SIZE
 from domain.access import Action, Actor, may
@@ -48,11 +48,12 @@ from domain.workshops import (
     parse_form,
     when_text,
 )
-from handlers.common import callback_data, prompts, text_input
-from handlers.common.callback_data import parsed
+from handlers.common import prompts
 from handlers.common.guards import actor_of, owned, record_action, refuse, requires
-from handlers.common.ui import Keyboard, button, fitting, menu_row, show
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, fitting, menu_row, show
 from handlers.onboarding.start import show_main_menu
+from handlers.volunteers.routes import WORKSHOP, WORKSHOP_ADMIN, WORKSHOPS
 from handlers.volunteers.workshop_texts import button_label, card, title
 from storage import prompts as prompt_storage
 from storage import workshops as storage
@@ -107,8 +108,8 @@ async def _carrier_list(update: Update, context: BotContext, note: str = "") -> 
         lines.append(line)
     if not ahead:
         lines = [t("Your carrier has no workshops planned.")]
-    rows: Keyboard = [[button(button_label(i18n, w), "ow", w.id)] for w in ahead]
-    rows.append([button("🆕 " + t("New workshop"), "os", "new", 0)])
+    rows: Keyboard = [[WORKSHOP.button(button_label(i18n, w), w.id)] for w in ahead]
+    rows.append([WORKSHOP_ADMIN.button("🆕 " + t("New workshop"), "new", 0)])
     text = "\n".join(lines)
     await show(update, context, f"{note}\n\n{text}" if note else text, [*rows, menu_row(context)])
 
@@ -139,16 +140,16 @@ async def _show(update: Update, context: BotContext, workshop: Workshop, note: s
     rows: Keyboard = []
     changeable = may_change(workshop, context.now())
     if changeable and workshop.announced_at is None:
-        rows.append([button("📣 " + t("Announce"), "os", "announce", workshop.id)])
-    rows.append([button("👥 " + t("Participants"), "os", "participants", workshop.id)])
+        rows.append([WORKSHOP_ADMIN.button("📣 " + t("Announce"), "announce", workshop.id)])
+    rows.append([WORKSHOP_ADMIN.button("👥 " + t("Participants"), "participants", workshop.id)])
     if changeable:
         rows.append(
             [
-                button("✏️ " + t("Edit"), "os", "edit", workshop.id),
-                button("✗ " + t("Cancel the workshop"), "os", "cancel", workshop.id),
+                WORKSHOP_ADMIN.button("✏️ " + t("Edit"), "edit", workshop.id),
+                WORKSHOP_ADMIN.button("✗ " + t("Cancel the workshop"), "cancel", workshop.id),
             ]
         )
-    rows += [[button("« " + t("All workshops"), "ol", "all")], menu_row(context)]
+    rows += [[WORKSHOPS.button("« " + t("All workshops"), "all")], menu_row(context)]
     parts = [note] if note else []
     parts += [card(i18n, workshop), places, state]
     await show(update, context, "\n\n".join(parts), rows)
@@ -216,7 +217,7 @@ async def _ask_form(update: Update, context: BotContext, workshop: Workshop | No
         )
         form = form_text(workshop.details, context.settings.tz)
     text = f"{intro}\n\n<pre>{html.escape(form)}</pre>\n\n{_form_help(context)}"
-    await show(update, context, text, [[button("✗ " + t("Cancel"), "os", "stop", 0)]])
+    await show(update, context, text, [[WORKSHOP_ADMIN.button("✗ " + t("Cancel"), "stop", 0)]])
 
 
 _INVALID = {
@@ -272,7 +273,7 @@ async def _show_problems(update: Update, context: BotContext, lines: list[str]) 
             *(f"• {line}" for line in lines),
         )
     )
-    await show(update, context, text, [[button("✗ " + t("Cancel"), "os", "stop", 0)]])
+    await show(update, context, text, [[WORKSHOP_ADMIN.button("✗ " + t("Cancel"), "stop", 0)]])
 
 
 async def on_form(update: Update, context: BotContext) -> None:
@@ -439,8 +440,8 @@ async def _confirm_cancel(update: Update, context: BotContext, workshop: Worksho
         len(holders),
     ).format(n=context.i18n.number(len(holders)))
     rows = [
-        [button("✗ " + t("Yes, cancel the workshop"), "os", "cancelyes", workshop.id)],
-        [button("« " + t("Back"), "ow", workshop.id)],
+        [WORKSHOP_ADMIN.button("✗ " + t("Yes, cancel the workshop"), "cancelyes", workshop.id)],
+        [WORKSHOP.button("« " + t("Back"), workshop.id)],
     ]
     await show(update, context, f"<b>{title(context.i18n, workshop)}</b>\n\n{text}", rows)
 
@@ -489,8 +490,8 @@ async def _participants(
     if not holders:
         lines = [t("Nobody has registered yet.")]
     rows = [
-        [button("⬇️ " + t("CSV file"), "os", "export", workshop.id)],
-        [button("« " + t("Back"), "ow", workshop.id)],
+        [WORKSHOP_ADMIN.button("⬇️ " + t("CSV file"), "export", workshop.id)],
+        [WORKSHOP.button("« " + t("Back"), workshop.id)],
         menu_row(context),
     ]
     await show(update, context, "\n".join((header, *fitting(header, lines))), rows)
@@ -529,8 +530,8 @@ async def _export(
 
 
 def register(app: BotApp) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callback_data.matches("os")))
-    text_input.add_flow(
+    app.add_handler(WORKSHOP_ADMIN.handler(on_button))
+    add_flow(
         app,
-        text_input.TextFlow(prompts.waiting_for(FORM), on_form, on_form_cancel, on_form_other),
+        TextFlow(prompts.waiting_for(FORM), on_form, on_form_cancel, on_form_other),
     )

@@ -14,22 +14,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import InputFile, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
+from bot.features import MenuEntry, add_menu_entry
 from bot.i18n import N_, Translator
 from bot.limits import WORKSHOP_LIST_SIZE
 from domain.accounts import Account, Role
 from domain.outbox import Rendered
 from domain.profiles import MAX_FIRST_NAME, NameProblem, read_first_name
 from domain.workshops import Attendance, Refusal, Seat, Workshop, from_params
-from handlers.common import callback_data
-from handlers.common.callback_data import build_cb, parsed
 from handlers.common.guards import answer_expired
-from handlers.common.ui import Keyboard, MenuEntry, add_menu_entry, button, menu_row, show
+from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.volunteers import workshop_admin
+from handlers.volunteers.routes import (
+    LEAVE_WORKSHOP,
+    NOT_THIS_TIME,
+    REGISTER_WORKSHOP,
+    WORKSHOP,
+    WORKSHOP_CALENDAR,
+    WORKSHOPS,
+)
 from handlers.volunteers.workshop_texts import button_label, calendar_file, card, summary, title
 from storage import profiles
 from storage import workshops as storage
@@ -83,15 +91,15 @@ def _detail_rows(context: BotContext, standing: Standing) -> Keyboard:
     t, workshop_id = context.t, standing.workshop.id
     rows: Keyboard = []
     if standing.attendance.seat is Seat.REGISTERED:
-        rows.append([button("📅 " + t("Calendar file"), "oi", workshop_id)])
-        rows.append([button("✗ " + t("Give up my place"), "ox", "ask", workshop_id)])
+        rows.append([WORKSHOP_CALENDAR.button("📅 " + t("Calendar file"), workshop_id)])
+        rows.append([LEAVE_WORKSHOP.button("✗ " + t("Give up my place"), "ask", workshop_id)])
     elif standing.attendance.seat is Seat.WAITLISTED:
-        rows.append([button("✗ " + t("Leave the waitlist"), "ox", "ask", workshop_id)])
+        rows.append([LEAVE_WORKSHOP.button("✗ " + t("Leave the waitlist"), "ask", workshop_id)])
     elif standing.attendance.registered < standing.workshop.details.capacity:
-        rows.append([button("✅ " + t("Register"), "or", workshop_id)])
+        rows.append([REGISTER_WORKSHOP.button("✅ " + t("Register"), workshop_id)])
     else:
-        rows.append([button("⏳ " + t("Join the waitlist"), "or", workshop_id)])
-    rows.append([button("« " + t("All workshops"), "ol", "all")])
+        rows.append([REGISTER_WORKSHOP.button("⏳ " + t("Join the waitlist"), workshop_id)])
+    rows.append([WORKSHOPS.button("« " + t("All workshops"), "all")])
     rows.append(menu_row(context))
     return rows
 
@@ -147,7 +155,7 @@ async def on_workshops(update: Update, context: BotContext) -> None:
     taken = await storage.registered_counts(db, [w.id for w in ahead])
     lines = [_list_line(context, w, seats.get(w.id), taken.get(w.id, 0)) for w in ahead]
     header = t("Workshops ahead. Tap one to read more or to register:")
-    rows = [[button(button_label(context.i18n, w), "ow", w.id)] for w in ahead]
+    rows = [[WORKSHOP.button(button_label(context.i18n, w), w.id)] for w in ahead]
     await show(update, context, "\n".join((header, *lines)), [*rows, menu_row(context)])
 
 
@@ -260,8 +268,8 @@ async def on_leave(update: Update, context: BotContext) -> None:
         else:
             question = t("Leave the waitlist?")
         rows = [
-            [button(t("Yes"), "ox", "yes", standing.workshop.id)],
-            [button("« " + t("Back"), "ow", standing.workshop.id)],
+            [LEAVE_WORKSHOP.button(t("Yes"), "yes", standing.workshop.id)],
+            [WORKSHOP.button("« " + t("Back"), standing.workshop.id)],
         ]
         text = f"{summary(context.i18n, standing.workshop)}\n\n{question}"
         await show(update, context, text, rows)
@@ -286,11 +294,11 @@ Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
 def _menu(tr: Translator) -> tuple[tuple[str, str], ...]:
-    return (("🏠 " + tr.gettext("Main menu"), build_cb("mn", "home")),)
+    return (("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),)
 
 
 def _show_button(tr: Translator, workshop: Workshop) -> Buttons:
-    return (((tr.gettext("Show the workshop"), build_cb("ow", workshop.id)),), _menu(tr))
+    return (((tr.gettext("Show the workshop"), WORKSHOP.data(workshop.id)),), _menu(tr))
 
 
 def render_notice(params: Mapping[str, Any], tr: Translator) -> Rendered:
@@ -300,8 +308,8 @@ def render_notice(params: Mapping[str, Any], tr: Translator) -> Rendered:
         "register soon."
     )
     answers = (
-        ("✅ " + tr.gettext("Register"), build_cb("or", workshop.id)),
-        (tr.gettext("Not this time"), build_cb("on", workshop.id)),
+        ("✅ " + tr.gettext("Register"), REGISTER_WORKSHOP.data(workshop.id)),
+        (tr.gettext("Not this time"), NOT_THIS_TIME.data(workshop.id)),
     )
     return Rendered(f"{intro}\n\n{card(tr, workshop)}", (answers,))
 
@@ -313,7 +321,7 @@ def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
     else:
         intro = tr.gettext("⏰ Reminder: your workshop begins in 2 hours.")
     note = tr.gettext("If you cannot come, please give your place to someone on the waitlist.")
-    give_up = (("✗ " + tr.gettext("Give up my place"), build_cb("ox", "ask", workshop.id)),)
+    give_up = (("✗ " + tr.gettext("Give up my place"), LEAVE_WORKSHOP.data("ask", workshop.id)),)
     return Rendered(f"{intro}\n\n{summary(tr, workshop)}\n\n{note}", (give_up, _menu(tr)))
 
 
@@ -360,16 +368,18 @@ EVERYONE = frozenset({Role.SEEKER, Role.VOLUNTEER, Role.STAFF})
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("workshops", on_workshops))
-    for prefix, callback in (
-        ("ol", on_workshops),
-        ("ow", on_show),
-        ("or", on_register),
-        ("on", on_not_now),
-        ("oi", on_calendar),
-        ("ox", on_leave),
+    for route, callback in (
+        (WORKSHOPS, on_workshops),
+        (WORKSHOP, on_show),
+        (REGISTER_WORKSHOP, on_register),
+        (NOT_THIS_TIME, on_not_now),
+        (WORKSHOP_CALENDAR, on_calendar),
+        (LEAVE_WORKSHOP, on_leave),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=callback_data.matches(prefix)))
-    add_menu_entry(app, MenuEntry(N_("Workshops"), "🎓", ("ol", "all"), EVERYONE, order=30))
+        app.add_handler(route.handler(callback))
+    add_menu_entry(
+        app, MenuEntry(N_("Workshops"), "🎓", WORKSHOPS.data("all"), EVERYONE, order=30)
+    )
     for kind, render, essential in (
         (storage.NOTICE, render_notice, False),
         (storage.REMINDER, render_reminder, False),
