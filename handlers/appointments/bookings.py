@@ -60,9 +60,9 @@ from handlers.appointments.texts import (
     when_short,
 )
 from handlers.common import guards, texts
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import BOOK_AT_CARRIER, Route, parsed
 from handlers.common.ui import Keyboard, menu_row, show
-from handlers.onboarding.start import is_registered, show_main_menu
 from storage import accounts
 from storage import bookings as store
 from storage import slots as slot_store

@@ -61,9 +61,9 @@ from handlers.cases.routes import (
 )
 from handlers.cases.texts import appointment_lines, appointment_prompt, kind_label
 from handlers.common.guards import actor_of, answer_expired, requires, what_was_tried
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, menu_row, menu_row_in, outbox_buttons, show, show_below
-from handlers.onboarding.start import is_registered, show_main_menu
 from storage import accompaniment as store
 from storage import accounts, cases, outbox, viewings
 from storage.db import Db, from_db, to_db

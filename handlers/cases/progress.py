@@ -50,9 +50,9 @@ from handlers.cases.routes import CASE_CARD, CHECK_IN, MY_CASE, SET_STATUS, STAT
 from handlers.cases.texts import next_step, status_label
 from handlers.common import texts
 from handlers.common.guards import actor_of, answer_expired, requires, what_was_tried
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed
 from handlers.common.ui import Keyboard, menu_row, menu_row_in, outbox_buttons, show
-from handlers.onboarding.start import is_registered, show_main_menu
 from storage import accounts, cases, consents
 from storage.db import to_db
 

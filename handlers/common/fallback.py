@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotApp, BotContext
 from handlers.common.guards import answer_expired
-from handlers.onboarding.start import show_main_menu
+from handlers.common.main_menu import show_main_menu
 
 
 async def on_unknown_command(update: Update, context: BotContext) -> None:

@@ -18,7 +18,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.context import BotApp, BotContext
 from bot.features import TextFlow
 from handlers.common import fallback
-from handlers.onboarding.start import show_main_menu
+from handlers.common.main_menu import show_main_menu
 
 Handler = Callable[[Update, BotContext], Awaitable[None]]
 

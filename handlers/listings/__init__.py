@@ -7,6 +7,8 @@ from __future__ import annotations
 from bot.context import BotApp
 from handlers.listings import cards, form, let, offers
 
+__all__ = ["register"]
+
 
 def register(app: BotApp) -> None:
     form.register(app)  # /listing: staff type a flat listing and publish it

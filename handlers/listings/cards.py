@@ -19,7 +19,7 @@ from telegram.ext import CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
-from bot.features import MenuEntry, add_case_section, add_menu_entry
+from bot.features import MenuEntry, add_menu_entry
 from bot.i18n import N_
 from bot.limits import LISTINGS_PAGE_SIZE, SHORTLIST_PAGE_SIZE
 from domain.access import Action, may
@@ -40,7 +40,7 @@ from handlers.listings.routes import (
     PROPOSE_HOUSEHOLD,
     SHORTLIST_PAGE,
 )
-from handlers.search.summary import search_lines, search_section
+from handlers.search import search_lines
 from storage import accounts, cases, consents, listings, outbox, searches
 from storage.db import Db
 
@@ -504,4 +504,3 @@ def register(app: BotApp) -> None:
     add_menu_entry(
         app, MenuEntry(N_("My listings"), "🏠", LISTINGS_PAGE.data("0"), STAFF, order=31)
     )
-    add_case_section(app, search_section)  # the search the shortlist shows, on the case card

@@ -44,13 +44,13 @@ from domain.locales import language_name, native_name, picker_order
 from domain.matching import MOVE_IN_WAIT, Candidate, Matcher, Mismatch, exclusions
 from domain.outbox import Topic
 from handlers.common.guards import actor_of, record_action, requires
+from handlers.common.main_menu import show_main_menu
 from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, menu_row
 from handlers.common.ui import show as show_screen
 from handlers.listings import cards as listing_cards
 from handlers.listings import texts as listing_texts
 from handlers.listings.routes import LISTING_DRAFT, LISTING_PREVIEW, NEW_LISTING
-from handlers.onboarding.start import show_main_menu
 from storage import listings, outbox, rent_limits, searches
 
 STAFF = frozenset({Role.STAFF})

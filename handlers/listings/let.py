@@ -17,9 +17,7 @@ from bot.limits import LET_CANDIDATES
 from domain.access import Action
 from domain.case_status import CaseStatus, after_let
 from domain.listings import Answer, Listing, ListingStatus
-from handlers.cases.actions import audit, authorized_case, move_case
-from handlers.cases.texts import status_label
-from handlers.cases.viewings import cancel_viewing
+from handlers.cases import audit, authorized_case, cancel_viewing, move_case, status_label
 from handlers.common.guards import (
     actor_of,
     answer_expired,

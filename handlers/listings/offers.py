@@ -23,6 +23,7 @@ from domain.accounts import Account, Role
 from domain.listings import Answer, Listing, ListingStatus, Offer, Recipient
 from domain.searches import SearchStatus
 from handlers.common.guards import answer_expired
+from handlers.common.main_menu import is_registered
 from handlers.common.routes import MAIN_MENU, parsed
 from handlers.common.ui import Keyboard, menu_row, pager_row, show
 from handlers.listings import texts as listing_texts
@@ -33,7 +34,6 @@ from handlers.listings.routes import (
     SHARE_SEARCH,
     SHOW_OFFER,
 )
-from handlers.onboarding.start import is_registered
 from storage import accounts, consents, listings, searches
 
 SEEKERS = frozenset({Role.SEEKER})

@@ -7,6 +7,8 @@ from __future__ import annotations
 from bot.context import BotApp
 from handlers.onboarding import menu, mydata, notifications, retention, start
 
+__all__ = ["register"]
+
 
 def register(app: BotApp) -> None:
     start.register(app)  # /start: language, role, consent

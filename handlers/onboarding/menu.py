@@ -9,14 +9,13 @@ from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext, BotData
 from domain.accounts import Account, Role
-from handlers.cases import card as cases
+from handlers import cases, search
 from handlers.common import commands, texts
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed
 from handlers.common.ui import language_rows, menu_row, show
 from handlers.onboarding import mydata, words
 from handlers.onboarding.routes import DELETE_DATA, NOTIFICATIONS
-from handlers.onboarding.start import is_registered, show_main_menu
-from handlers.search import flow as search
 from storage.erasure import erase_user
 
 

@@ -21,16 +21,13 @@ from domain.appointments import BookingStatus, SlotKind
 from domain.case_status import CaseStatus
 from domain.locales import language_name
 from domain.viewings import ViewingAnswer, ViewingOutcome
-from handlers.appointments.texts import kind_name, when_short
-from handlers.cases import card as cases
-from handlers.cases.texts import answer_label, kind_label, outcome_label, status_label
+from handlers import cases, search, volunteers
+from handlers.appointments import kind_name, when_short
+from handlers.cases import answer_label, kind_label, outcome_label, status_label
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.notifications import TOPIC_LABELS
 from handlers.onboarding.routes import DOWNLOAD_DATA
-from handlers.onboarding.start import is_registered, show_main_menu
-from handlers.search import flow as search
-from handlers.search import screens as search_screens
-from handlers.volunteers import profile
 from storage import personal_data, profiles, searches
 from storage.db import from_db
 from storage.personal_data import Export, Record
@@ -94,8 +91,8 @@ async def _search(context: BotContext, account: Account) -> list[str]:
         return []
     view = await search.search_view(context, found)
     title = "🔎 <b>" + context.t("My housing search") + "</b>"
-    lines = search_screens.summary_lines(context, found, view)
-    status = search_screens.status_line(context, found)
+    lines = search.summary_lines(context, found, view)
+    status = search.status_line(context, found)
     return ["\n\n".join((title, status, "\n".join(lines)) if lines else (title, status))]
 
 
@@ -244,7 +241,7 @@ async def _volunteer(context: BotContext, account: Account, export: Export) -> l
     if export["volunteer_profile"]:
         saved = await profiles.get_profile(context.db, account.id)
         paragraphs.append(
-            "\n".join((t("Your volunteer profile:"), profile.summary(context, saved)))
+            "\n".join((t("Your volunteer profile:"), volunteers.profile_summary(context, saved)))
         )
     for row in export["accompaniment_offer"]:
         none = t("none yet")

@@ -12,10 +12,10 @@ from telegram.ext import CommandHandler
 from bot.context import BotApp, BotContext
 from bot.i18n import N_
 from domain.outbox import Topic
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.routes import NOTIFICATION_TOPIC, NOTIFICATIONS
-from handlers.onboarding.start import is_registered, show_main_menu
 from storage import outbox
 
 TOPIC_LABELS = {

@@ -23,11 +23,11 @@ from domain.case_status import is_open
 from domain.outbox import Rendered, Topic
 from domain.retention import status_when_abandoned
 from handlers.common.guards import answer_expired
+from handlers.common.main_menu import is_registered
 from handlers.common.routes import parsed
 from handlers.common.ui import menu_row, show
 from handlers.onboarding import menu
 from handlers.onboarding.routes import STILL_LOOKING_ANSWER
-from handlers.onboarding.start import is_registered
 from storage import accounts, cases, outbox, retention
 from storage.db import Db
 

@@ -52,11 +52,11 @@ from domain.searches import (
     with_document,
 )
 from domain.user_input import Problem, read_amount, read_count, read_date
-from handlers.cases import viewings
+from handlers import cases
 from handlers.common import fallback, guards, texts
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed
 from handlers.common.ui import menu_row, show
-from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.search.routes import SEARCH_STEP
 from handlers.search.screens import (
     EXAMPLE_RENT,
@@ -461,7 +461,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             if outcome is not None and outcome.search != search:
                 await searches.save_search(db, outcome.search, context.now())
                 if outcome.search.documents != search.documents:  # only buttons change them
-                    await viewings.refresh_documents(
+                    await cases.refresh_documents(
                         db, context, account.id, outcome.search.documents
                     )
     if outcome is None:

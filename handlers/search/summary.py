@@ -4,8 +4,8 @@ inside a read of the case that the audit log records (the shortlist, /find)."""
 
 from __future__ import annotations
 
-from bot.context import BotContext
-from bot.features import CaseView
+from bot.context import BotApp, BotContext
+from bot.features import CaseView, add_case_section
 from domain.searches import DOCUMENT_NAMES, VISIBLE_TO_CARRIER, Document, Search, SearchStatus, Wbs
 from handlers.common.ui import Keyboard
 from handlers.search.screens import describe_area
@@ -57,3 +57,7 @@ async def search_section(context: BotContext, view: CaseView) -> tuple[str, Keyb
         return context.t("No active housing search."), []
     lines = search_lines(context, search)
     return "\n".join(("🔎 " + context.t("Housing search:"), *lines)), []
+
+
+def register(app: BotApp) -> None:
+    add_case_section(app, search_section)  # the search the shortlist shows, on the case card

@@ -31,9 +31,9 @@ from domain.outbox import Rendered, Topic
 from domain.places import Area
 from domain.searches import VISIBLE_TO_CARRIER
 from handlers.common.guards import answer_expired, record_action, requires
+from handlers.common.main_menu import show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed
 from handlers.common.ui import Keyboard, menu_row, show
-from handlers.onboarding.start import show_main_menu
 from handlers.staff.routes import ANNOUNCEMENT, NEW_ANNOUNCEMENT
 from storage import accounts, announcements, outbox, searches
 

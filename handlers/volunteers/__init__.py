@@ -5,6 +5,11 @@ from __future__ import annotations
 from bot.context import BotApp
 from handlers.volunteers import advice, advice_staff, profile, workshop_admin, workshops
 
+# What other features may use (tests/test_architecture.py keeps them to these names).
+from handlers.volunteers.profile import summary as profile_summary
+
+__all__ = ["profile_summary", "register"]
+
 
 def register(app: BotApp) -> None:
     workshops.register(

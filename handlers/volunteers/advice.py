@@ -43,9 +43,9 @@ from domain.profiles import NameProblem, read_first_name
 from domain.prompts import Prompt, PromptKind
 from handlers.common import prompts
 from handlers.common.guards import answer_expired
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import BOOK_AT_CARRIER, parsed
 from handlers.common.ui import Keyboard, menu_row, pager_row, remove_buttons, show, show_below
-from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.volunteers.advice_thread import thread
 from handlers.volunteers.profile import NAME_PROBLEMS
 from handlers.volunteers.routes import (

@@ -42,9 +42,9 @@ from domain.outbox import Rendered
 from domain.prompts import PromptKind
 from handlers.common import prompts
 from handlers.common.guards import Handler, actor_of, record_action, refuse, requires
+from handlers.common.main_menu import show_main_menu
 from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, menu_row, pager_row, show
-from handlers.onboarding.start import show_main_menu
 from handlers.volunteers.advice_thread import thread
 from handlers.volunteers.routes import OPEN_QUESTIONS_PAGE, STAFF_QUESTION
 from storage import accounts, advice

@@ -30,9 +30,9 @@ from domain.prompts import PromptKind
 from domain.workshops import WorkshopTopic
 from handlers.common import prompts
 from handlers.common.guards import answer_expired
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, menu_row, show
-from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.volunteers.routes import (
     PROFILE,
     PROFILE_DISTRICT,

@@ -50,9 +50,9 @@ from domain.workshops import (
 )
 from handlers.common import prompts
 from handlers.common.guards import actor_of, owned, record_action, refuse, requires
+from handlers.common.main_menu import show_main_menu
 from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, fitting, menu_row, show
-from handlers.onboarding.start import show_main_menu
 from handlers.volunteers.routes import WORKSHOP, WORKSHOP_ADMIN, WORKSHOPS
 from handlers.volunteers.workshop_texts import button_label, card, title
 from storage import prompts as prompt_storage

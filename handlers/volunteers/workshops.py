@@ -26,9 +26,9 @@ from domain.outbox import Rendered
 from domain.profiles import MAX_FIRST_NAME, NameProblem, read_first_name
 from domain.workshops import Attendance, Refusal, Seat, Workshop, from_params
 from handlers.common.guards import answer_expired
+from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed
 from handlers.common.ui import Keyboard, menu_row, show
-from handlers.onboarding.start import is_registered, show_main_menu
 from handlers.volunteers import workshop_admin
 from handlers.volunteers.routes import (
     LEAVE_WORKSHOP,
