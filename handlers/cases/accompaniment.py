@@ -41,13 +41,6 @@ from domain.locales import SUPPORTED_LOCALES, language_name, native_name
 from domain.outbox import Rendered, State, Topic
 from domain.places import City, find_places
 from domain.viewings import Appointment, Purpose, Viewing
-from handlers.cases.actions import (
-    audit,
-    authorized_case,
-    households_viewing,
-    notify,
-    staff_to_tell,
-)
 from handlers.cases.routes import (
     ACCEPT_COMPANION,
     ASK_COMPANION,
@@ -59,7 +52,14 @@ from handlers.cases.routes import (
     VIEWING,
     VIEWING_COMPANION,
 )
-from handlers.cases.texts import appointment_lines, appointment_prompt, kind_label
+from handlers.common.case_actions import (
+    audit,
+    authorized_case,
+    households_viewing,
+    notify,
+    staff_to_tell,
+)
+from handlers.common.case_texts import appointment_lines, appointment_prompt, kind_label
 from handlers.common.guards import actor_of, answer_expired, requires, what_was_tried
 from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import parsed

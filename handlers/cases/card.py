@@ -25,7 +25,7 @@ from domain.accounts import Account, Carrier, Role
 from domain.cases import ConsentAnswer, may_ask_consent, parse_case_number
 from domain.locales import language_name
 from handlers.cases.routes import ASK_CONSENT, CASE_CARD, CONSENT_ANSWER, WITHDRAW_CONSENT
-from handlers.cases.texts import status_label
+from handlers.common.case_texts import status_label
 from handlers.common.guards import (
     actor_of,
     answer_expired,

@@ -37,7 +37,9 @@ from domain.case_status import (
 )
 from domain.outbox import Rendered
 from handlers.cases import viewings
-from handlers.cases.actions import (
+from handlers.cases.routes import CASE_CARD, CHECK_IN, MY_CASE, SET_STATUS, STATUS_CHOICES
+from handlers.common import texts
+from handlers.common.case_actions import (
     CHECKIN,
     STATUS_NOTICE,
     audit,
@@ -46,9 +48,7 @@ from handlers.cases.actions import (
     notify,
     staff_to_tell,
 )
-from handlers.cases.routes import CASE_CARD, CHECK_IN, MY_CASE, SET_STATUS, STATUS_CHOICES
-from handlers.cases.texts import next_step, status_label
-from handlers.common import texts
+from handlers.common.case_texts import next_step, status_label
 from handlers.common.guards import actor_of, answer_expired, requires, what_was_tried
 from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed

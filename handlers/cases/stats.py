@@ -29,7 +29,7 @@ from domain.case_status import CaseStatus
 from domain.stats import Chart, count_by_period, month_bounds, week_bounds
 from domain.viewings import ViewingOutcome
 from handlers.cases.routes import FIGURES
-from handlers.cases.texts import outcome_label, status_label
+from handlers.common.case_texts import outcome_label, status_label
 from handlers.common.guards import actor_of, requires
 from handlers.common.routes import parsed
 from handlers.common.ui import menu_row, show

@@ -54,14 +54,6 @@ from domain.viewings import (
     reminder_times,
 )
 from handlers.cases import accompaniment
-from handlers.cases.actions import (
-    audit,
-    authorized_case,
-    households_viewing,
-    move_case,
-    notify,
-    staff_to_tell,
-)
 from handlers.cases.routes import (
     CANCEL_VIEWING,
     CASE_CARD,
@@ -73,7 +65,16 @@ from handlers.cases.routes import (
     VIEWING_COMPANION,
     VIEWING_OUTCOME,
 )
-from handlers.cases.texts import (
+from handlers.common import fallback
+from handlers.common.case_actions import (
+    audit,
+    authorized_case,
+    households_viewing,
+    move_case,
+    notify,
+    staff_to_tell,
+)
+from handlers.common.case_texts import (
     answer_label,
     appointment_lines,
     appointment_problem,
@@ -83,7 +84,6 @@ from handlers.cases.texts import (
     outcome_label,
     status_label,
 )
-from handlers.common import fallback
 from handlers.common.guards import (
     actor_of,
     answer_expired,

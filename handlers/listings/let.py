@@ -17,7 +17,9 @@ from bot.limits import LET_CANDIDATES
 from domain.access import Action
 from domain.case_status import CaseStatus, after_let
 from domain.listings import Answer, Listing, ListingStatus
-from handlers.cases import audit, authorized_case, cancel_viewing, move_case, status_label
+from handlers.cases import cancel_viewing
+from handlers.common.case_actions import audit, authorized_case, move_case
+from handlers.common.case_texts import status_label
 from handlers.common.guards import (
     actor_of,
     answer_expired,

@@ -23,7 +23,7 @@ from domain.locales import language_name
 from domain.viewings import ViewingAnswer, ViewingOutcome
 from handlers import cases, search, volunteers
 from handlers.appointments import kind_name, when_short
-from handlers.cases import answer_label, kind_label, outcome_label, status_label
+from handlers.common.case_texts import answer_label, kind_label, outcome_label, status_label
 from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.ui import Keyboard, menu_row, show
 from handlers.onboarding.notifications import TOPIC_LABELS

@@ -1,5 +1,6 @@
-"""What the case features share: the access check on a case, moving its status (and what
-follows from it: the household's next step, aftercare check-ins), and which staff to tell.
+"""What the features share about a case (the case card, letting a flat): the access check,
+moving its status (and what follows from it: the household's next step, aftercare
+check-ins), and which staff to tell.
 
 Every staff action on a case runs in one transaction with its check and its audit entry:
 

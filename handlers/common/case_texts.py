@@ -1,4 +1,4 @@
-"""Words the case features share, for any reader: statuses, next steps, kinds, documents.
+"""Words the features share about a case, for any reader: statuses, next steps, kinds, documents.
 
 Each function takes the reader's Translator, so outbox renderers use them at send time.
 German process terms (Mietangebot, Jobcenter, Anmeldung) stay visible in every language.
