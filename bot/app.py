@@ -68,9 +68,13 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None)
     app.bot_data.city = load_city()
     app.bot_data.text_flows = []
     app.bot_data.menu_entries = []
+    app.bot_data.menu_actions = {}
     app.bot_data.menu_cache = {}
     app.bot_data.recent_screens = {}
     app.bot_data.case_sections = []
+    app.bot_data.flat_let_hooks = []
+    app.bot_data.documents_hooks = []
+    app.bot_data.mydata_parts = {}
     for module in HANDLER_MODULES:
         module.register(app)
     app.add_error_handler(errors.on_error)

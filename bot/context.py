@@ -16,7 +16,15 @@ from domain.places import City
 
 if TYPE_CHECKING:
     from bot.delivery import Renderer, Sender
-    from bot.features import CaseSection, MenuEntry, TextFlow
+    from bot.features import (
+        CaseSection,
+        DocumentsHook,
+        FlatLetHook,
+        Handler,
+        MenuEntry,
+        MyDataPart,
+        TextFlow,
+    )
     from bot.journal import UpdateJournal
     from storage.db import Db
 
@@ -30,8 +38,12 @@ class BotData:
     city: City  # districts and quarters, from storage/data
     text_flows: list[TextFlow]  # flows that take typed answers, see bot/features.py
     menu_entries: list[MenuEntry]  # main-menu buttons of the features, see bot/features.py
+    menu_actions: dict[str, Handler]  # what MAIN_MENU's buttons do, by name
     menu_cache: dict[tuple[str, Role | None, bool], tuple[tuple[InlineKeyboardButton, ...], ...]]
     case_sections: list[CaseSection]  # parts of the staff's case card, see bot/features.py
+    flat_let_hooks: list[FlatLetHook]  # what follows when a flat is let, see bot/features.py
+    documents_hooks: list[DocumentsHook]  # … when a household's documents change
+    mydata_parts: dict[str, MyDataPart]  # what /mydata shows, by name
     # What the latest edits made of messages: (chat, message) → (plain text, keyboard).
     recent_screens: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]]
     sleep: Callable[[float], Awaitable[None]]  # tests pass FakeClock.sleep

@@ -1,13 +1,14 @@
 """What features plug into: the registries that bot/ keeps and handlers/ fill.
 
 bot/ knows none of the features; each feature's `register(app)` adds its main-menu buttons,
-parts of the staff's case card and flows that wait for typed answers here (outbox renderers:
+parts of the staff's case card, flows that wait for typed answers, their parts of /mydata, and what
+follows when a flat is let or a household's documents change here (outbox renderers:
 `bot.delivery.register_renderer`). Nothing here imports handlers/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,9 +16,12 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, Update
 
 from domain.accounts import Account, Carrier, Role
+from domain.searches import Document
 
 if TYPE_CHECKING:
     from bot.context import BotApp, BotContext
+    from storage.db import Db
+    from storage.personal_data import Export
 
 Keyboard = list[list[InlineKeyboardButton]]
 Handler = Callable[[Update, "BotContext"], Awaitable[None]]
@@ -38,6 +42,11 @@ class MenuEntry:
 def add_menu_entry(app: BotApp, entry: MenuEntry) -> None:
     app.bot_data.menu_entries.append(entry)
     app.bot_data.menu_entries.sort(key=lambda e: e.order)
+
+
+def add_menu_action(app: BotApp, name: str, handler: Handler) -> None:
+    """What the main-menu button `name` does (MAIN_MENU in common/routes.py lists the names)."""
+    app.bot_data.menu_actions[name] = handler
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +80,31 @@ class TextFlow:
 
 def add_flow(app: BotApp, flow: TextFlow) -> None:
     app.bot_data.text_flows.append(flow)
+
+
+# What a feature does when a flat is let (cases: the other households' viewings end), inside
+# the staff action's transaction: the listing id and the tenant (one of our households, or
+# None). Returns lines for the staff's note, in the staff's language.
+FlatLetHook = Callable[["Db", "BotContext", int, int | None], Awaitable[list[str]]]
+
+
+def add_flat_let_hook(app: BotApp, hook: FlatLetHook) -> None:
+    app.bot_data.flat_let_hooks.append(hook)
+
+
+# What a feature does when a household changes which documents it has (cases: the viewing
+# reminders not sent yet list them anew), inside the transaction that saves them.
+DocumentsHook = Callable[["Db", "BotContext", int, Mapping[Document, bool]], Awaitable[None]]
+
+
+def add_documents_hook(app: BotApp, hook: DocumentsHook) -> None:
+    app.bot_data.documents_hooks.append(hook)
+
+
+# A part of /mydata a feature adds: paragraphs on what it stores about the person, from the
+# export (storage/personal_data.py). Parts show in the order of onboarding/mydata.py's PARTS.
+MyDataPart = Callable[["BotContext", Account, "Export"], Awaitable[list[str]]]
+
+
+def add_mydata_part(app: BotApp, name: str, part: MyDataPart) -> None:
+    app.bot_data.mydata_parts[name] = part

@@ -1,5 +1,5 @@
 """The layout keeps its promises: pure rules in domain/, bot/ knowing no feature, features that
-reach each other only through what a feature's package publishes."""
+know only common/ and themselves."""
 
 from __future__ import annotations
 
@@ -56,66 +56,25 @@ def test_bot_knows_no_feature():
     assert problems == []
 
 
-def test_features_reach_each_other_only_through_what_a_package_publishes():
-    """A feature imports common/, its own package, and names another feature's package lists in
-    `__all__` (`from handlers import cases`, `from handlers.cases import status_label`), never
-    another feature's modules."""
+def test_features_import_only_common_and_their_own_package():
+    """What features share lives in common/ or is a registry of bot/features.py; only
+    bot/app.py names the features, to register them in order."""
     assert {"common", "onboarding", "appointments", "cases"} <= set(FEATURES)
-    published = {f: set(importlib.import_module(f"handlers.{f}").__all__) for f in FEATURES}
     problems = []
     for feature in FEATURES:
+        allowed = {"common"} if feature == "common" else {"common", feature}
         for path in sorted((ROOT / "handlers" / feature).glob("*.py")):
             for module, names, line in _imports(path):
-                problem = _crossing(feature, module, names, published)
-                if problem:
-                    problems.append(f"{feature}/{path.name}:{line} {problem}")
-            problems += [f"{feature}/{path.name}: {p}" for p in _hidden_uses(path, published)]
+                parts = module.split(".")
+                if parts[0] != "handlers":
+                    continue
+                reached = set(names) if len(parts) == 1 else {parts[1]}
+                if not reached <= allowed:
+                    problems.append(f"{feature}/{path.name}:{line} imports {module} {names}")
     assert problems == []
 
 
-def _hidden_uses(path: Path, published: dict[str, set[str]]) -> list[str]:
-    """`from handlers import cases` then `cases.card…`: a module reached through the package."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    packages = {
-        alias.asname or alias.name: alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "handlers"
-        for alias in node.names
-    }
-    return [
-        f"{node.lineno}: {node.value.id}.{node.attr} is not published"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in packages
-        and node.attr not in published[packages[node.value.id]]
-    ]
-
-
-def _crossing(
-    feature: str, module: str, names: list[str], published: dict[str, set[str]]
-) -> str | None:
-    parts = module.split(".")
-    if parts[0] != "handlers":
-        return None
-    if len(parts) == 1:  # from handlers import cases, search
-        others = [n for n in names if n not in (feature, "common")]
-        return None if feature != "common" or not others else f"common imports {others}"
-    other = parts[1]
-    if other in ("common", feature):
-        return None
-    if feature == "common":
-        return f"common imports {module}"
-    if len(parts) > 2:
-        return f"imports {module}: use what handlers.{other} publishes"
-    hidden = sorted(set(names) - published[other])
-    return f"imports {hidden} that handlers.{other} does not publish" if hidden else None
-
-
-def test_every_feature_package_registers_and_publishes_what_it_has():
+def test_every_feature_package_registers_its_modules():
     for feature in FEATURES:
-        package = importlib.import_module(f"handlers.{feature}")
-        for name in package.__all__:
-            assert hasattr(package, name), f"handlers.{feature}.{name}"
         if feature != "common":
-            assert callable(package.register), feature
+            assert callable(importlib.import_module(f"handlers.{feature}").register), feature

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from bot.limits import MAX_CALLBACK_DATA
 from domain.locales import SUPPORTED_LOCALES
-from handlers.cases.routes import ASK_CONSENT, CASE_CARD, CONSENT_ANSWER, WITHDRAW_CONSENT
+from handlers.cases.routes import ASK_CONSENT, CASE_CARD, CONSENT_ANSWER
 from handlers.common.routes import Cb, Part, Route, all_routes, chars, parse_cb
-from handlers.onboarding.routes import CHOOSE_ROLE
+from handlers.onboarding.routes import CHOOSE_ROLE, WITHDRAW_CONSENT
 from handlers.staff.routes import (
     AUDIT_PAGE,
     INVITE_CARRIER,

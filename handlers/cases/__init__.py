@@ -5,19 +5,7 @@ figures.
 from __future__ import annotations
 
 from bot.context import BotApp
-from handlers.cases import accompaniment, card, progress, stats, viewings
-
-# What other features may use (tests/test_architecture.py keeps them to these names).
-from handlers.cases.card import case_data, consent_overview
-from handlers.cases.viewings import cancel_viewing, refresh_documents
-
-__all__ = [
-    "cancel_viewing",
-    "case_data",
-    "consent_overview",
-    "refresh_documents",
-    "register",
-]
+from handlers.cases import accompaniment, card, mydata, progress, stats, viewings
 
 
 def register(app: BotApp) -> None:
@@ -27,3 +15,4 @@ def register(app: BotApp) -> None:
     viewings.register(app)
     accompaniment.register(app)  # volunteers' offers to go along, requests for a companion
     stats.register(app)  # /stats and /export for staff
+    mydata.register(app)  # its part of /mydata

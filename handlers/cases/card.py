@@ -2,7 +2,8 @@
 
 Staff find a case by the short case number the seeker tells them; they see it only while the
 seeker consents to their carrier, and every look is in the audit log. A staff member can ask
-a seeker through the bot; the seeker answers with a button and can withdraw at any time.
+a seeker through the bot; the seeker answers with a button and can withdraw at any time
+(onboarding/consents.py).
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
 from bot.features import CaseView
-from bot.i18n import Translator
-from bot.limits import CONSENT_REQUEST_INTERVAL, MYDATA_ACCESS_ENTRIES
-from domain.access import DENIED_PREFIX, Action, Actor, may
-from domain.accounts import Account, Carrier, Role
+from bot.limits import CONSENT_REQUEST_INTERVAL
+from domain.access import Action, Actor, may
+from domain.accounts import Account, Carrier
 from domain.cases import ConsentAnswer, may_ask_consent, parse_case_number
 from domain.locales import language_name
-from handlers.cases.routes import ASK_CONSENT, CASE_CARD, CONSENT_ANSWER, WITHDRAW_CONSENT
-from handlers.common.case_texts import status_label
+from handlers.cases.routes import ASK_CONSENT, CASE_CARD, CONSENT_ANSWER
 from handlers.common.guards import (
     actor_of,
     answer_expired,
@@ -33,10 +32,9 @@ from handlers.common.guards import (
     requires,
     what_was_tried,
 )
-from handlers.common.routes import MAIN_MENU, parsed
+from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, menu_row, menu_row_in, show
 from storage import accounts, consents
-from storage import cases as case_store
 from storage.db import Db
 
 
@@ -265,109 +263,11 @@ async def _tell_asker(
 # The seeker's side: what /privacy and /mydata add for them.
 
 
-async def consent_overview(context: BotContext, account: Account) -> tuple[str, Keyboard]:
-    """Which carriers see the seeker's case now, with a button to withdraw each."""
-    carrier_ids = await consents.consented_carriers(context.db, account.id)
-    carriers = [c for c in await accounts.list_carriers(context.db) if c.id in carrier_ids]
-    if not carriers:
-        return context.t("No carrier can see your case now."), []
-    names = context.i18n.join([html.escape(c.name) for c in carriers])
-    text = context.t("These carriers can see your case now: {carriers}.").format(carriers=names)
-    rows = [
-        [
-            WITHDRAW_CONSENT.button(
-                context.t("Withdraw consent for {carrier}").format(carrier=c.name), "ask", c.id
-            )
-        ]
-        for c in carriers
-    ]
-    return text, rows
-
-
-async def on_withdraw(update: Update, context: BotContext) -> None:
-    step, carrier_id = parsed(update).args
-    account = context.account
-    carrier = await accounts.get_carrier(context.db, int(carrier_id))
-    if account is None or account.role is not Role.SEEKER or carrier is None:
-        await answer_expired(update, context)
-        return
-    t, name = context.t, context.i18n.isolate(html.escape(carrier.name))
-    back = [MAIN_MENU.button("« " + t("Back"), "privacy")]
-    if step == "ask":
-        text = t(
-            "Do you want {carrier} to stop seeing your case? Its staff will not see it any "
-            "more, from now on. You can agree again later."
-        ).format(carrier=name)
-        rows = [[WITHDRAW_CONSENT.button(t("Yes, withdraw"), "yes", carrier.id)], back]
-        await show(update, context, text, rows)
-        return
-    async with context.db.transaction() as db:
-        await consents.withdraw_consent(db, account.id, carrier.id)
-    text = t("Done. {carrier} can no longer see your case.").format(carrier=name)
-    await show(update, context, text, [back, menu_row(context)])
-
-
-async def case_data(context: BotContext, account: Account) -> str:
-    """For /mydata: the case number and who looked at the case, without staff names or ids."""
-    number = account.case_number
-    if number is None:  # seekers registered before case numbers existed
-        async with context.db.transaction() as db:
-            number = await accounts.assign_case_number(db, account.id)
-    t, i18n = context.t, context.i18n
-    paragraphs = [
-        t(
-            "Your case number: <b>{number}</b>. Tell it to your caseworker, for example by "
-            "phone. It contains no name."
-        ).format(number=i18n.isolate(number))
-    ]
-    case = await case_store.get_case(context.db, account.id)
-    if case is not None:
-        # TRANSLATORS: {status} is e.g. "Offer received"; {date} when the case got it.
-        paragraphs.append(
-            t("Status of your case: {status}, since {date}.").format(
-                status=status_label(i18n, case.status),
-                date=i18n.date(case.status_since.astimezone(i18n.tz).date(), "medium"),
-            )
-        )
-    entries = [
-        e
-        for e in await consents.audit_for_subject(context.db, account.id)
-        if e.carrier_id is not None and not e.action.startswith(DENIED_PREFIX)
-    ][-MYDATA_ACCESS_ENTRIES:]
-    if not entries:
-        paragraphs.append(t("No carrier has looked at your case yet."))
-        return "\n\n".join(paragraphs)
-    names = {c.id: c.name for c in await accounts.list_carriers(context.db)}
-    lines = [
-        _access_line(i18n, e.action).format(
-            date=i18n.datetime(e.at, "short"),
-            carrier=i18n.isolate(html.escape(names.get(e.carrier_id or 0, ""))),
-        )
-        for e in reversed(entries)
-    ]
-    header = t("Who worked with your case, newest first:")
-    paragraphs.append("\n".join((header, *lines)))
-    return "\n\n".join(paragraphs)
-
-
-def _access_line(tr: Translator, action: str) -> str:
-    if action == Action.VIEW_CASE:
-        return tr.gettext("{date}: {carrier} looked at your case.")
-    if action == Action.ASK_CONSENT:
-        return tr.gettext("{date}: {carrier} asked for your consent.")
-    if action in (Action.VIEW_BOOKINGS, Action.EXPORT_BOOKINGS):
-        return tr.gettext("{date}: {carrier} saw your appointment in its list.")
-    if action == Action.MARK_ATTENDANCE:
-        return tr.gettext("{date}: {carrier} noted whether you came to your appointment.")
-    return tr.gettext("{date}: {carrier} worked with your case.")
-
-
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("find", on_find))
     for route, callback in (
         (CASE_CARD, on_case_button),
         (ASK_CONSENT, on_ask_consent),
         (CONSENT_ANSWER, on_consent_answer),
-        (WITHDRAW_CONSENT, on_withdraw),
     ):
         app.add_handler(route.handler(callback))

@@ -29,7 +29,6 @@ ASK_COMPANION = Route("kr", ID)  # ask for a companion for this case: which kind
 COMPANION_KIND = Route("kk", ID, one_of(*Kind))  # … of this kind
 # Households
 CONSENT_ANSWER = Route("ca", YES_NO, ID)  # answer to this carrier's consent request
-WITHDRAW_CONSENT = Route("cw", ASK_YES, ID)  # from this carrier
 MY_CASE = Route("xm", one_of("show"))
 CHECK_IN = Route("xc", chars("0-9", 2), one_of("ok", "help"))  # the check-in of this week
 VIEWING_ANSWER = Route("va", ID, YES_NO)  # I'll come / I can't come

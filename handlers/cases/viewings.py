@@ -28,7 +28,14 @@ from telegram import Update
 
 from bot.context import BotApp, BotContext
 from bot.delivery import register_renderer
-from bot.features import CaseView, TextFlow, add_case_section, add_flow
+from bot.features import (
+    CaseView,
+    TextFlow,
+    add_case_section,
+    add_documents_hook,
+    add_flat_let_hook,
+    add_flow,
+)
 from bot.i18n import Translator
 from bot.limits import RECENT_VIEWINGS, VIEWINGS_ON_CARD
 from domain.access import Action, Actor
@@ -87,6 +94,7 @@ from handlers.common.case_texts import (
 from handlers.common.guards import (
     actor_of,
     answer_expired,
+    record_action,
     record_refusal,
     requires,
     what_was_tried,
@@ -760,8 +768,37 @@ async def on_other(update: Update, context: BotContext) -> None:
     await show(update, context, text, _stop(context))
 
 
+async def end_viewings_of_let_flat(
+    db: Db, context: BotContext, listing_id: int, tenant: int | None
+) -> list[str]:
+    """A flat is let: every coming viewing of it but the tenant's ends, each one audited."""
+    cancelled = 0
+    for viewing in await store.upcoming_viewings_of_listing(db, listing_id, context.now()):
+        if viewing.user_id == tenant:
+            continue
+        await cancel_viewing(db, context, viewing, flat_let=True)
+        await record_action(
+            db,
+            context,
+            Action.CHANGE_VIEWING,
+            f"viewing={viewing.id} cancelled: listing={listing_id} let",
+            viewing.user_id,
+        )
+        cancelled += 1
+    if not cancelled:
+        return []
+    text = context.tn(
+        "{n} viewing of another household is cancelled; the household is told.",
+        "{n} viewings of other households are cancelled; the households are told.",
+        cancelled,
+    )
+    return [text.format(n=context.i18n.number(cancelled))]
+
+
 def register(app: BotApp) -> None:
     add_case_section(app, viewing_section)
+    add_flat_let_hook(app, end_viewings_of_let_flat)
+    add_documents_hook(app, refresh_documents)
     for route, callback in (
         (NEW_VIEWING, on_new),
         (VIEWING_OF_LISTING, on_new_for_listing),

@@ -1,7 +1,6 @@
-"""What every feature shares: screens and buttons, guards, the main menu, typed-text routing,
-errors and the fallback.
+"""What the features share: screens and buttons (routes), guards, the main menu, typed-text
+routing, errors and the fallback, and what several features say or do about a case, a search
+or a person's data. Features import common/ and their own package, never each other.
 """
 
 from __future__ import annotations
-
-__all__: list[str] = []  # features import the modules of common/ directly

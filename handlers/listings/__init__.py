@@ -5,9 +5,7 @@ to households.
 from __future__ import annotations
 
 from bot.context import BotApp
-from handlers.listings import cards, form, let, offers
-
-__all__ = ["register"]
+from handlers.listings import cards, form, let, mydata, offers
 
 
 def register(app: BotApp) -> None:
@@ -15,3 +13,4 @@ def register(app: BotApp) -> None:
     cards.register(app)  # /listings: a carrier's listings, shortlists, let or withdrawn
     let.register(app)  # a flat let to one of its shortlist: the case moves, other viewings end
     offers.register(app)  # flat offers for households: interest, photos, their flats
+    mydata.register(app)  # its part of /mydata

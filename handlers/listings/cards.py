@@ -29,6 +29,7 @@ from domain.outbox import Topic
 from domain.searches import Search
 from handlers.common.guards import actor_of, answer_expired, log_refusal, record_action, requires
 from handlers.common.routes import VIEWING_OF_LISTING, parsed
+from handlers.common.search_summary import search_lines
 from handlers.common.ui import Keyboard, fitting, menu_row, pager_row
 from handlers.common.ui import show as show_screen
 from handlers.listings import texts as listing_texts
@@ -40,7 +41,6 @@ from handlers.listings.routes import (
     PROPOSE_HOUSEHOLD,
     SHORTLIST_PAGE,
 )
-from handlers.search import search_lines
 from storage import accounts, cases, consents, listings, outbox, searches
 from storage.db import Db
 

@@ -17,7 +17,6 @@ from bot.limits import LET_CANDIDATES
 from domain.access import Action
 from domain.case_status import CaseStatus, after_let
 from domain.listings import Answer, Listing, ListingStatus
-from handlers.cases import cancel_viewing
 from handlers.common.case_actions import audit, authorized_case, move_case
 from handlers.common.case_texts import status_label
 from handlers.common.guards import (
@@ -39,7 +38,6 @@ from handlers.listings.cards import (
 )
 from handlers.listings.routes import LET_LISTING, LISTING_CARD
 from storage import listings
-from storage import viewings as viewing_store
 from storage.db import Db
 
 
@@ -100,7 +98,7 @@ async def _ask(update: Update, context: BotContext, listing: Listing) -> None:
 
 async def _let_to(update: Update, context: BotContext, listing: Listing, user_id: int) -> None:
     actor, tried = actor_of(update, context), what_was_tried(update)
-    let, cancelled = None, 0
+    let, notes = None, []
     async with context.db.transaction() as db:
         recipient = await listings.get_recipient(db, listing.id, user_id)
         case = await authorized_case(db, context, actor, user_id, Action.MOVE_CASE, tried)
@@ -115,7 +113,7 @@ async def _let_to(update: Update, context: BotContext, listing: Listing, user_id
                 case = await move_case(db, context, case, target, actor)
                 detail = f"status={target} listing={listing.id}"
                 await audit(db, context, Action.MOVE_CASE, case, detail)
-            cancelled = await _cancel_viewings(db, context, listing, tenant=user_id)
+            notes = await _flat_let(db, context, listing, user_id)
     if let is None or case is None:
         await answer_expired(update, context)
         return
@@ -123,45 +121,24 @@ async def _let_to(update: Update, context: BotContext, listing: Listing, user_id
     note = "✓ " + context.t("Let to case {case}. The case is at “{status}”.").format(
         case=i18n.isolate(str(case.case_number)), status=status_label(i18n, case.status)
     )
-    await card(update, context, let, [note, *_cancelled_note(context, cancelled)])
+    await card(update, context, let, [note, *notes])
 
 
 async def _let_elsewhere(update: Update, context: BotContext, listing: Listing) -> None:
     async with context.db.transaction() as db:
         let = await close_listing(db, context, listing, ListingStatus.LET)
-        cancelled = await _cancel_viewings(db, context, listing) if let else 0
-    await card(update, context, let or listing, _cancelled_note(context, cancelled))
+        notes = await _flat_let(db, context, listing, None) if let else []
+    await card(update, context, let or listing, notes)
 
 
-def _cancelled_note(context: BotContext, cancelled: int) -> list[str]:
-    if not cancelled:
-        return []
-    text = context.tn(
-        "{n} viewing of another household is cancelled; the household is told.",
-        "{n} viewings of other households are cancelled; the households are told.",
-        cancelled,
-    )
-    return [text.format(n=context.i18n.number(cancelled))]
-
-
-async def _cancel_viewings(
-    db: Db, context: BotContext, listing: Listing, tenant: int | None = None
-) -> int:
-    """Every coming viewing of the flat but the tenant's, each one audited."""
-    cancelled = 0
-    for viewing in await viewing_store.upcoming_viewings_of_listing(db, listing.id, context.now()):
-        if viewing.user_id == tenant:
-            continue
-        await cancel_viewing(db, context, viewing, flat_let=True)
-        await record_action(
-            db,
-            context,
-            Action.CHANGE_VIEWING,
-            f"viewing={viewing.id} cancelled: listing={listing.id} let",
-            viewing.user_id,
-        )
-        cancelled += 1
-    return cancelled
+async def _flat_let(
+    db: Db, context: BotContext, listing: Listing, tenant: int | None
+) -> list[str]:
+    """What other features do now (viewings: the other households' end); their notes."""
+    notes = []
+    for hook in context.bot_data.flat_let_hooks:
+        notes += await hook(db, context, listing.id, tenant)
+    return notes
 
 
 def register(app: BotApp) -> None:

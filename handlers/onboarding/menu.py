@@ -8,13 +8,15 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext, BotData
+from bot.features import add_menu_action
 from domain.accounts import Account, Role
-from handlers import cases, search
 from handlers.common import commands, texts
+from handlers.common.guards import answer_expired
 from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed
 from handlers.common.ui import language_rows, menu_row, show
 from handlers.onboarding import mydata, words
+from handlers.onboarding.consents import consent_overview
 from handlers.onboarding.routes import DELETE_DATA, NOTIFICATIONS
 from storage.erasure import erase_user
 
@@ -52,7 +54,7 @@ async def on_privacy(update: Update, context: BotContext) -> None:
     text, rows = texts.privacy_notice(context), []
     account = context.account
     if is_registered(account) and account is not None and account.role is Role.SEEKER:
-        shared, rows = await cases.consent_overview(context, account)
+        shared, rows = await consent_overview(context, account)
         text = f"{text}\n\n{shared}"
     await show(update, context, text, [*rows, menu_row(context)])
 
@@ -104,7 +106,8 @@ async def delete_person(data: BotData, user_id: int, now: datetime) -> None:
 
 
 async def on_menu_button(update: Update, context: BotContext) -> None:
-    await _MENU_ITEMS[parsed(update).arg](update, context)
+    action = context.bot_data.menu_actions.get(parsed(update).arg)
+    await (action or answer_expired)(update, context)
 
 
 async def on_settings(update: Update, context: BotContext) -> None:
@@ -134,7 +137,6 @@ _MENU_ITEMS = {
     "mydata": mydata.on_mydata,
     "delete": on_delete,
     "settings": on_settings,
-    "mysearch": search.on_mysearch,
     "words": words.on_words,
 }
 
@@ -142,5 +144,6 @@ _MENU_ITEMS = {
 def register(app: BotApp) -> None:
     for name, callback in _MENU_ITEMS.items():
         app.add_handler(CommandHandler("menu" if name == "home" else name, callback))
+        add_menu_action(app, name, callback)
     app.add_handler(MAIN_MENU.handler(on_menu_button))
     app.add_handler(DELETE_DATA.handler(on_delete_answer))

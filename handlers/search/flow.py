@@ -16,9 +16,10 @@ from decimal import Decimal
 from enum import Enum
 
 from telegram import Update
+from telegram.ext import CommandHandler
 
 from bot.context import BotApp, BotContext
-from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
+from bot.features import MenuEntry, TextFlow, add_flow, add_menu_action, add_menu_entry
 from bot.i18n import N_
 from bot.limits import MAX_ECHO_LENGTH
 from domain.accounts import Account, Role
@@ -52,7 +53,6 @@ from domain.searches import (
     with_document,
 )
 from domain.user_input import Problem, read_amount, read_count, read_date
-from handlers import cases
 from handlers.common import fallback, guards, texts
 from handlers.common.main_menu import is_registered, show_main_menu
 from handlers.common.routes import MAIN_MENU, parsed
@@ -461,9 +461,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             if outcome is not None and outcome.search != search:
                 await searches.save_search(db, outcome.search, context.now())
                 if outcome.search.documents != search.documents:  # only buttons change them
-                    await cases.refresh_documents(
-                        db, context, account.id, outcome.search.documents
-                    )
+                    for hook in context.bot_data.documents_hooks:
+                        await hook(db, context, account.id, outcome.search.documents)
     if outcome is None:
         await guards.answer_expired(update, context)
         return
@@ -546,7 +545,8 @@ SEEKERS = frozenset({Role.SEEKER})
 
 
 def register(app: BotApp) -> None:
-    # /mysearch and its menu callback are registered by handlers.onboarding.menu.
+    app.add_handler(CommandHandler("mysearch", on_mysearch))
+    add_menu_action(app, "mysearch", on_mysearch)  # the main menu's button
     app.add_handler(SEARCH_STEP.handler(on_button))
     entry = MenuEntry(N_("My housing search"), "🔎", MAIN_MENU.data("mysearch"), SEEKERS, order=10)
     add_menu_entry(app, entry)

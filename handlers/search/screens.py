@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton
 
 from bot.context import BotContext
 from domain.accounts import Carrier
-from domain.places import Area, City
+from domain.places import City
 from domain.rent_limits import RentLimitTable
 from domain.searches import (
     DOCUMENT_NAMES,
@@ -37,6 +37,7 @@ from domain.searches import (
     missing_fields,
     step_before,
 )
+from handlers.common.search_summary import describe_area
 from handlers.common.ui import Keyboard, menu_row
 from handlers.search.routes import SEARCH_STEP
 
@@ -126,26 +127,6 @@ def _children(context: BotContext, search: Search, view: View) -> Screen:
     text = context.t("How many children (under 18) will live in the flat?")
     numbers = [answer(search, context.i18n.number(n), n) for n in CHILD_CHOICES]
     return f"{text}\n{_count_hint(context)}", [numbers]
-
-
-def describe_area(context: BotContext, area: Area, city: City) -> str:
-    """ "Innenstadt (only Deutz), Kalk" in the reader's list style; names stay German."""
-    i18n = context.i18n
-    if area.anywhere:
-        return context.t("anywhere in Köln")
-    parts = []
-    for district in city.districts:
-        if district.name not in area.districts:
-            continue
-        name = i18n.isolate(district.name)
-        quarters = [i18n.isolate(q.name) for q in area.chosen_quarters(district)]
-        if quarters:
-            # TRANSLATORS: {district} is a district of Köln, {quarters} a list of its quarters.
-            name = context.t("{district} (only {quarters})").format(
-                district=name, quarters=format_list(quarters, locale=i18n.locale)
-            )
-        parts.append(name)
-    return format_list(parts, locale=i18n.locale) if parts else context.t("nothing yet")
 
 
 def _chosen(context: BotContext, search: Search, view: View) -> str:

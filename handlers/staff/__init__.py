@@ -7,8 +7,6 @@ from __future__ import annotations
 from bot.context import BotApp
 from handlers.staff import announce, audit, invites, rent_limits, team
 
-__all__ = ["register"]
-
 
 def register(app: BotApp) -> None:
     invites.register(app)  # /start with an invitation link (before onboarding's /start), /invite

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from bot.context import BotApp
-from handlers.volunteers import advice, advice_staff, profile, workshop_admin, workshops
-
-# What other features may use (tests/test_architecture.py keeps them to these names).
-from handlers.volunteers.profile import summary as profile_summary
-
-__all__ = ["profile_summary", "register"]
+from handlers.volunteers import advice, advice_staff, mydata, profile, workshop_admin, workshops
 
 
 def register(app: BotApp) -> None:
@@ -21,3 +16,4 @@ def register(app: BotApp) -> None:
     advice.register(app)  # /ask: volunteers' questions to caseworkers, replies, "solved"
     advice_staff.register(app)  # /questions: staff take and answer questions
     profile.register(app)  # /profile: the volunteer's first name, Veedel, languages, topics
+    mydata.register(app)  # its part of /mydata

@@ -1,15 +1,38 @@
 """A household's housing search as its carrier's staff see it, on a listing's shortlist and
 on the case card: size, budget, WBS, where, the documents still missing. It is shown only
-inside a read of the case that the audit log records (the shortlist, /find)."""
+inside a read of the case that the audit log records (the shortlist, /find). The search
+feature registers the case-card part; listings/cards.py shows the lines on the shortlist."""
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
 from bot.context import BotApp, BotContext
 from bot.features import CaseView, add_case_section
+from domain.places import Area, City
 from domain.searches import DOCUMENT_NAMES, VISIBLE_TO_CARRIER, Document, Search, SearchStatus, Wbs
 from handlers.common.ui import Keyboard
-from handlers.search.screens import describe_area
 from storage import searches
+
+
+def describe_area(context: BotContext, area: Area, city: City) -> str:
+    """ "Innenstadt (only Deutz), Kalk" in the reader's list style; names stay German."""
+    i18n = context.i18n
+    if area.anywhere:
+        return context.t("anywhere in Köln")
+    parts = []
+    for district in city.districts:
+        if district.name not in area.districts:
+            continue
+        name = i18n.isolate(district.name)
+        quarters = [i18n.isolate(q.name) for q in area.chosen_quarters(district)]
+        if quarters:
+            # TRANSLATORS: {district} is a district of Köln, {quarters} a list of its quarters.
+            name = context.t("{district} (only {quarters})").format(
+                district=name, quarters=format_list(quarters, locale=i18n.locale)
+            )
+        parts.append(name)
+    return format_list(parts, locale=i18n.locale) if parts else context.t("nothing yet")
 
 
 def _wbs_label(context: BotContext, wbs: Wbs | None) -> str:
