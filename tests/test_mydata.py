@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.limits import MAX_TEXT_LENGTH
 from domain.accounts import Role
-from handlers.onboarding.mydata import split_messages
+from handlers.onboarding.mydata import PARTS, split_messages
 from storage.db import to_db
 from storage.personal_data import EXPORTED_COLUMNS, STAFF_WORK, export_person
 from tests.conftest import Harness
@@ -251,3 +251,8 @@ async def test_mydata_and_download_need_a_registered_user(harness: Harness):
     assert [c for c in harness.rec.calls if c.endpoint == "sendDocument"] == []
     await harness.send("/mydata", user_id=333)
     assert "store about you" not in harness.rec.last().text
+
+
+def test_every_part_of_mydata_has_its_place_in_the_order(harness: Harness):
+    """A feature that stores something about a person adds its part; PARTS says where."""
+    assert sorted(harness.app.bot_data.mydata_parts) == sorted(PARTS)

@@ -6,19 +6,18 @@ so it reveals neither data nor who is staff; the audit log records who tried wha
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import wraps
 from typing import Protocol, TypeVar
 
 from telegram import Update
 
 from bot.context import BotContext
+from bot.features import Handler
 from domain.access import Action, Actor, denied, may
 from handlers.common.ui import show
 from storage import consents
 from storage.db import Db
-
-Handler = Callable[[Update, BotContext], Awaitable[None]]
 
 
 class OfCarrier(Protocol):

@@ -19,13 +19,13 @@ prefix, or a route whose data could exceed Telegram's 64 bytes, fail at import: 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.features import Handler
 from bot.limits import MAX_CALLBACK_DATA
 from domain.locales import SUPPORTED_LOCALES
 
@@ -59,8 +59,6 @@ ASK_YES = one_of("ask", "yes")  # ask: show the question; yes: it was confirmed
 KIND = one_of("sprechstunde", "beratung")  # of consultation hours
 
 _ROUTES: dict[str, Route] = {}
-
-Handler = Callable[[Update, BotContext], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

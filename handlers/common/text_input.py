@@ -9,7 +9,6 @@ Without a waiting flow, messages go to the general fallback.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from telegram import Update
@@ -19,8 +18,6 @@ from bot.context import BotApp, BotContext
 from bot.features import TextFlow
 from handlers.common import fallback
 from handlers.common.main_menu import show_main_menu
-
-Handler = Callable[[Update, BotContext], Awaitable[None]]
 
 
 async def _waiting_flow(context: BotContext) -> TextFlow | None:

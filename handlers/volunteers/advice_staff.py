@@ -17,7 +17,7 @@ from telegram.ext import CommandHandler
 
 from bot import delivery
 from bot.context import BotApp, BotContext
-from bot.features import MenuEntry, TextFlow, add_flow, add_menu_entry
+from bot.features import Handler, MenuEntry, TextFlow, add_flow, add_menu_entry
 from bot.i18n import N_, Translator
 from bot.limits import (
     MAX_ANSWER_LENGTH,
@@ -41,7 +41,7 @@ from domain.advice import (
 from domain.outbox import Rendered
 from domain.prompts import PromptKind
 from handlers.common import prompts
-from handlers.common.guards import Handler, actor_of, record_action, refuse, requires
+from handlers.common.guards import actor_of, record_action, refuse, requires
 from handlers.common.main_menu import show_main_menu
 from handlers.common.routes import parsed
 from handlers.common.ui import Keyboard, menu_row, pager_row, show
