@@ -1,9 +1,10 @@
 """What features plug into: the registries that bot/ keeps and handlers/ fill.
 
-bot/ knows none of the features; each feature's `register(app)` adds its main-menu buttons,
-parts of the staff's case card, flows that wait for typed answers, their parts of /mydata, and what
-follows when a flat is let or a household's documents change here (outbox renderers:
-`bot.delivery.register_renderer`). Nothing here imports handlers/.
+bot/ knows none of the features; each feature's `register(app)` adds here its main-menu
+buttons and actions, parts of the staff's case card, flows that wait for typed answers, its
+parts of /mydata, and what follows when a flat is let or a household's documents change
+(outbox renderers: `bot.delivery.register_renderer`). Nothing here imports handlers/, and
+features reach each other only through these.
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ against their carrier.
 
 from __future__ import annotations
 
+from domain.appointments import SlotKind
 from handlers.common.routes import ASK_YES, DAY, ID, KIND, Route, chars, one_of
 
 # Seekers and volunteers (the days at one carrier: common BOOK_AT_CARRIER)
-BOOK = Route("bk", one_of("start", "sprechstunde", "beratung"))  # what to book; this kind
+BOOK = Route("bk", one_of("start", *SlotKind))  # what to book; this kind
 BOOK_DAY = Route("bd", KIND, ID, DAY)  # day chosen (carrier 0: any): the times
 BOOK_SLOT = Route("bb", ASK_YES, ID, ID)  # a slot: details, book; the carrier filter
 JOIN_WAITLIST = Route("wj", ID, ID)  # join the waitlist of this slot

@@ -31,7 +31,7 @@ from handlers.appointments.routes import (
     MY_APPOINTMENTS,
     WAITLIST_OFFER,
 )
-from handlers.common.routes import MAIN_MENU
+from handlers.common.ui import outbox_menu_row
 from storage import bookings
 from storage.db import from_db
 
@@ -214,10 +214,6 @@ def booking_calendar(
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
-def _menu(tr: Translator) -> tuple[tuple[str, str], ...]:
-    return (("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),)
-
-
 def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
     card = Card.from_params(params)
     if params["reminder"] == Reminder.EVENING:
@@ -231,7 +227,7 @@ def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
     buttons: Buttons = (
         (("✓ " + tr.gettext("I'll come"), BOOKING.data("come", booking)),),
         (("✗ " + tr.gettext("I can't come"), CANCEL_BOOKING.data("ask", booking)),),
-        _menu(tr),
+        outbox_menu_row(tr),
     )
     text = "\n\n".join((headline, card_text(tr, card), question))
     return Rendered(text, buttons)
@@ -255,7 +251,7 @@ def render_offer(params: Mapping[str, Any], tr: Translator) -> Rendered:
     buttons: Buttons = (
         (("✓ " + tr.gettext("Yes, I take the place"), WAITLIST_OFFER.data("take", booking)),),
         (("✗ " + tr.gettext("No, thanks"), WAITLIST_OFFER.data("no", booking)),),
-        _menu(tr),
+        outbox_menu_row(tr),
     )
     return Rendered(text, buttons)
 
@@ -283,7 +279,7 @@ def render_changed(params: Mapping[str, Any], tr: Translator) -> Rendered:
     document = _calendar(params, tr, cancelled=False) if params["calendar"] else None
     buttons: Buttons = (
         (("🗓 " + tr.gettext("My appointments"), MY_APPOINTMENTS.data("mine")),),
-        _menu(tr),
+        outbox_menu_row(tr),
     )
     return Rendered(text, buttons, document)
 
@@ -306,7 +302,7 @@ def render_cancelled(params: Mapping[str, Any], tr: Translator) -> Rendered:
     ]
     rows.append((("📅 " + tr.gettext("Book another time"), BOOK.data("start")),))
     document = _calendar(params, tr, cancelled=True) if params["calendar"] else None
-    return Rendered("\n\n".join(parts), (*rows, _menu(tr)), document)
+    return Rendered("\n\n".join(parts), (*rows, outbox_menu_row(tr)), document)
 
 
 def _alternative_times(alternatives: list[list[Any]]) -> list[tuple[int, datetime, datetime]]:

@@ -27,6 +27,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import BotContext
 from bot.features import Handler
 from bot.limits import MAX_CALLBACK_DATA
+from domain.appointments import SlotKind
 from domain.locales import SUPPORTED_LOCALES
 
 
@@ -56,7 +57,7 @@ DAY = chars("0-9", 8, shortest=8)  # a local date as YYYYMMDD
 LOCALE = one_of(*SUPPORTED_LOCALES)  # only these: a saved locale is shown on every screen
 YES_NO = one_of("yes", "no")
 ASK_YES = one_of("ask", "yes")  # ask: show the question; yes: it was confirmed
-KIND = one_of("sprechstunde", "beratung")  # of consultation hours
+KIND = one_of(*SlotKind)  # of consultation hours
 
 _ROUTES: dict[str, Route] = {}
 

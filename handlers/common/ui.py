@@ -31,6 +31,11 @@ def outbox_buttons(rows: Keyboard) -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(tuple((b.text, str(b.callback_data)) for b in row) for row in rows)
 
 
+def outbox_menu_row(tr: Translator) -> tuple[tuple[str, str], ...]:
+    """The main menu's button under a message of the outbox, in the recipient's language."""
+    return outbox_buttons([menu_row_in(tr)])[0]
+
+
 def pager_row(
     context: BotContext,
     route: Route,

@@ -17,8 +17,7 @@ from bot.context import BotContext
 from bot.i18n import Translator
 from domain.listings import Answer, Listing, Offer, offer_of
 from domain.outbox import Rendered
-from handlers.common.routes import MAIN_MENU
-from handlers.common.ui import Keyboard
+from handlers.common.ui import Keyboard, outbox_menu_row
 from handlers.listings.routes import OFFER_ANSWER, OFFER_PHOTOS, SHOW_OFFER
 from storage import accounts
 from storage.db import Db
@@ -162,7 +161,7 @@ def render_gone(params: Mapping[str, Any], tr: Translator) -> Rendered:
         "The {flat} that you were interested in is no longer available. We keep looking: "
         "you get every new offer that fits your housing search."
     ).format(flat=html.escape(short_description(tr, offer)))
-    return Rendered(text, ((("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),),))
+    return Rendered(text, (outbox_menu_row(tr),))
 
 
 def render_proposed(params: Mapping[str, Any], tr: Translator) -> Rendered:

@@ -32,8 +32,8 @@ from domain.places import Area
 from domain.searches import VISIBLE_TO_CARRIER
 from handlers.common.guards import answer_expired, record_action, requires
 from handlers.common.main_menu import show_main_menu
-from handlers.common.routes import MAIN_MENU, parsed
-from handlers.common.ui import Keyboard, menu_row, show
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, menu_row, outbox_menu_row, show
 from handlers.staff.routes import ANNOUNCEMENT, NEW_ANNOUNCEMENT
 from storage import accounts, announcements, outbox, searches
 
@@ -59,7 +59,7 @@ def render_announcement(params: Mapping[str, Any], tr: Translator) -> Rendered:
         ).format(language=language_name(written_in, tr.locale))
         footer = f"{note}\n{footer}"
     text = f"<b>{heading}</b>\n\n{html.escape(params['body'])}\n\n<i>{footer}</i>"
-    return Rendered(text, ((("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),),))
+    return Rendered(text, (outbox_menu_row(tr),))
 
 
 async def _params(context: BotContext, announcement: Announcement) -> dict[str, Any]:

@@ -27,8 +27,8 @@ from domain.profiles import MAX_FIRST_NAME, NameProblem, read_first_name
 from domain.workshops import Attendance, Refusal, Seat, Workshop, from_params
 from handlers.common.guards import answer_expired
 from handlers.common.main_menu import is_registered, show_main_menu
-from handlers.common.routes import MAIN_MENU, parsed
-from handlers.common.ui import Keyboard, menu_row, show
+from handlers.common.routes import parsed
+from handlers.common.ui import Keyboard, menu_row, outbox_menu_row, show
 from handlers.volunteers import workshop_admin
 from handlers.volunteers.routes import (
     LEAVE_WORKSHOP,
@@ -293,12 +293,8 @@ async def on_leave(update: Update, context: BotContext) -> None:
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
-def _menu(tr: Translator) -> tuple[tuple[str, str], ...]:
-    return (("🏠 " + tr.gettext("Main menu"), MAIN_MENU.data("home")),)
-
-
 def _show_button(tr: Translator, workshop: Workshop) -> Buttons:
-    return (((tr.gettext("Show the workshop"), WORKSHOP.data(workshop.id)),), _menu(tr))
+    return (((tr.gettext("Show the workshop"), WORKSHOP.data(workshop.id)),), outbox_menu_row(tr))
 
 
 def render_notice(params: Mapping[str, Any], tr: Translator) -> Rendered:
@@ -322,7 +318,9 @@ def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
         intro = tr.gettext("⏰ Reminder: your workshop begins in 2 hours.")
     note = tr.gettext("If you cannot come, please give your place to someone on the waitlist.")
     give_up = (("✗ " + tr.gettext("Give up my place"), LEAVE_WORKSHOP.data("ask", workshop.id)),)
-    return Rendered(f"{intro}\n\n{summary(tr, workshop)}\n\n{note}", (give_up, _menu(tr)))
+    return Rendered(
+        f"{intro}\n\n{summary(tr, workshop)}\n\n{note}", (give_up, outbox_menu_row(tr))
+    )
 
 
 def _with_calendar(
@@ -352,7 +350,7 @@ def render_cancelled(params: Mapping[str, Any], tr: Translator) -> Rendered:
     workshop = from_params(params)
     intro = tr.gettext("❌ We are sorry: this workshop has been cancelled.")
     text = f"{intro}\n\n{summary(tr, workshop)}"
-    return _with_calendar(tr, params, text, (_menu(tr),), cancel=True)
+    return _with_calendar(tr, params, text, (outbox_menu_row(tr),), cancel=True)
 
 
 def render_promoted(params: Mapping[str, Any], tr: Translator) -> Rendered:
