@@ -14,7 +14,7 @@ from domain.accounts import Account
 from domain.locales import SUPPORTED_LOCALES
 from domain.searches import Document, Step
 from domain.viewings import MAX_PLACE_LENGTH
-from handlers.cases.viewings import render_invitation
+from handlers.cases.viewing_texts import render_invitation
 from storage import consents, searches
 from tests.conftest import Harness
 from tests.fakes import Call

@@ -21,13 +21,10 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from icalendar import Calendar, Event
 from telegram import Update
 
 from bot.context import BotApp, BotContext
-from bot.delivery import register_renderer
 from bot.features import (
     CaseView,
     TextFlow,
@@ -43,10 +40,9 @@ from domain.accompaniment import Kind
 from domain.accounts import Account
 from domain.case_status import Case, CaseStatus
 from domain.listings import Answer, ListingStatus, viewing_address
-from domain.outbox import Rendered, Topic
+from domain.outbox import Topic
 from domain.searches import Document
 from domain.viewings import (
-    VIEWING_LENGTH,
     Appointment,
     AppointmentProblem,
     Purpose,
@@ -54,13 +50,12 @@ from domain.viewings import (
     Viewing,
     ViewingAnswer,
     ViewingOutcome,
-    calendar_uid,
     document_lists,
     format_appointment,
     parse_appointment,
     reminder_times,
 )
-from handlers.cases import accompaniment
+from handlers.cases import accompaniment, viewing_texts
 from handlers.cases.routes import (
     CANCEL_VIEWING,
     CASE_CARD,
@@ -72,6 +67,7 @@ from handlers.cases.routes import (
     VIEWING_COMPANION,
     VIEWING_OUTCOME,
 )
+from handlers.cases.viewing_texts import ANSWER_NOTE, CANCELLATION, INVITATION, REMINDER
 from handlers.common import fallback
 from handlers.common.case_actions import (
     audit,
@@ -86,8 +82,6 @@ from handlers.common.case_texts import (
     appointment_lines,
     appointment_problem,
     appointment_prompt,
-    documents,
-    kind_label,
     outcome_label,
     status_label,
 )
@@ -100,16 +94,10 @@ from handlers.common.guards import (
     what_was_tried,
 )
 from handlers.common.routes import VIEWING_OF_LISTING, parsed
-from handlers.common.ui import Keyboard, menu_row, menu_row_in, outbox_buttons, show, show_below
+from handlers.common.ui import Keyboard, menu_row, show, show_below
 from storage import cases, listings, outbox, searches
 from storage import viewings as store
-from storage.db import Db, from_db, to_db
-
-# Outbox kinds.
-INVITATION = "viewing_invitation"
-REMINDER = "viewing_reminder"
-CANCELLATION = "viewing_cancelled"
-ANSWER_NOTE = "viewing_answer"  # to staff: cannot come, or comes after all
+from storage.db import Db, to_db
 
 
 def _ref(viewing_id: int) -> str:
@@ -160,128 +148,6 @@ async def refresh_documents(
     """The household changed its document flags: reminders not yet sent list them anew."""
     for viewing in await store.list_viewings(db, user_id, context.now()):
         await outbox.update_pending_params(db, _ref(viewing.id), _document_params(found))
-
-
-def _appointment(params: Mapping[str, Any]) -> Appointment:
-    starts = from_db(params["starts_at"])
-    assert starts is not None
-    return Appointment(starts, params["address"], params.get("meeting_point"))
-
-
-def _calendar(params: Mapping[str, Any], tr: Translator, *, cancelled: bool) -> bytes:
-    appointment = _appointment(params)
-    stamp = from_db(params["stamp"])
-    start = appointment.starts_at.astimezone(tr.tz)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Auszugsmanagement Koeln//auszug-bot//DE")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
-    event = Event()
-    event.add("uid", calendar_uid(params["viewing"]))
-    event.add("sequence", params["sequence"])
-    event.add("dtstamp", stamp)
-    event.add("dtstart", start)
-    event.add("dtend", start + VIEWING_LENGTH)
-    event.add("summary", kind_label(tr, Kind.VIEWING))
-    event.add("location", appointment.place)
-    event.add("description", tr.gettext("Meeting point: {meet}").format(meet=appointment.meet_at))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
-
-
-def _answer_rows(tr: Translator, viewing_id: int) -> Keyboard:
-    return [
-        [
-            VIEWING_ANSWER.button("✓ " + tr.gettext("I'll come"), viewing_id, "yes"),
-            VIEWING_ANSWER.button("✗ " + tr.gettext("I can't come"), viewing_id, "no"),
-        ],
-        [
-            VIEWING_COMPANION.button(
-                "🤝 " + tr.gettext("I would like someone to go with me"), viewing_id
-            )
-        ],
-        menu_row_in(tr),
-    ]
-
-
-def render_invitation(params: Mapping[str, Any], tr: Translator) -> Rendered:
-    """Sent as the caption of the calendar file: it stays well under the caption limit."""
-    title = tr.gettext("🏠 <b>Invitation to a flat viewing (Besichtigung)</b>")
-    question = tr.gettext(
-        "Will you come? Please tap a button. The file adds the date to your phone's calendar."
-    )
-    text = "\n\n".join((title, appointment_lines(tr, _appointment(params)), question))
-    ics = _calendar(params, tr, cancelled=False)
-    rows = _answer_rows(tr, params["viewing"])
-    return Rendered(text, outbox_buttons(rows), document=("besichtigung.ics", ics))
-
-
-def render_reminder(params: Mapping[str, Any], tr: Translator) -> Rendered:
-    if params["before"] == "2h":
-        title = tr.gettext("⏰ Reminder: your flat viewing starts in 2 hours.")
-    else:
-        title = tr.gettext("⏰ Reminder: your flat viewing is tomorrow.")
-    parts = [title, appointment_lines(tr, _appointment(params))]
-    held = [Document(d) for d in params["held"]]
-    missing = [Document(d) for d in params["missing"]]
-    if held:
-        parts.append(
-            tr.gettext("Please bring: {documents}.").format(documents=documents(tr, held))
-        )
-    else:
-        parts.append(tr.gettext("Please bring your passport or residence permit."))
-    if missing:
-        parts.append(
-            tr.gettext("Still missing: {documents}. Ask your caseworker how to get them.").format(
-                documents=documents(tr, missing)
-            )
-        )
-    return Rendered("\n\n".join(parts), outbox_buttons(_answer_rows(tr, params["viewing"])))
-
-
-def render_cancellation(params: Mapping[str, Any], tr: Translator) -> Rendered:
-    appointment = _appointment(params)
-    if params.get("flat_let"):
-        text = tr.gettext(
-            "❌ The flat at {place} has been let to another household, so the viewing on "
-            "{when} is cancelled. The file removes it from your calendar. Your housing "
-            "search goes on."
-        )
-    else:
-        text = tr.gettext(
-            "❌ The flat viewing on {when} at {place} is cancelled. The file removes it from "
-            "your calendar."
-        )
-    text = text.format(
-        when=tr.when(appointment.starts_at), place=tr.isolate(html.escape(appointment.place))
-    )
-    ics = _calendar(params, tr, cancelled=True)
-    return Rendered(text, outbox_buttons([menu_row_in(tr)]), document=("besichtigung.ics", ics))
-
-
-def render_answer_note(params: Mapping[str, Any], tr: Translator) -> Rendered:
-    appointment = _appointment(params)
-    values = {
-        "number": tr.isolate(str(params["case_number"])),
-        "when": tr.when(appointment.starts_at),
-        "place": tr.isolate(html.escape(appointment.place)),
-    }
-    if params["answer"] == ViewingAnswer.NOT_COMING:
-        text = tr.gettext(
-            "✗ Case {number} cannot come to the viewing on {when} at {place}. Please tell the "
-            "landlord or find a new time."
-        )
-    else:
-        text = tr.gettext(
-            "✓ Case {number} will come to the viewing on {when} at {place} after all."
-        )
-    rows = [
-        [VIEWING.button("🏠 " + tr.gettext("Open the viewing"), params["viewing"])],
-        menu_row_in(tr),
-    ]
-    return Rendered(text.format(**values), outbox_buttons(rows))
 
 
 async def on_answer(update: Update, context: BotContext) -> None:
@@ -811,10 +677,4 @@ def register(app: BotApp) -> None:
     ):
         app.add_handler(route.handler(callback))
     add_flow(app, TextFlow(_waiting_since, on_text, on_cancel, on_other))
-    for kind, render, essential in (
-        (INVITATION, render_invitation, True),
-        (REMINDER, render_reminder, False),
-        (CANCELLATION, render_cancellation, True),
-        (ANSWER_NOTE, render_answer_note, True),
-    ):
-        register_renderer(app, kind, render, essential=essential)
+    viewing_texts.register(app)  # how the household's and the staff's messages read
