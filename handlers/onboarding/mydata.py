@@ -2,8 +2,9 @@
 as it needs, and the same content as a JSON file (GDPR Art. 15 and 20).
 
 Both come from storage.personal_data.export_person, so the text cannot leave out what the
-file holds. Each feature adds the part of what it stores (bot/features.py, add_mydata_part), in the
-order of PARTS; the search, the profile and the case reuse the screens the user knows.
+file holds. Each feature adds the part of what it stores (add_mydata_part of bot/features.py),
+shown in the order of PARTS; the search, the profile and the case reuse the screens the user
+knows.
 """
 
 from __future__ import annotations

@@ -34,12 +34,10 @@ async def workshop_places(context: BotContext, account: Account, export: Export)
 
 
 async def profile(context: BotContext, account: Account, export: Export) -> list[str]:
-    t = context.t
-    paragraphs = []
-    if export["volunteer_profile"]:
-        saved = await profiles.get_profile(context.db, account.id)
-        paragraphs.append("\n".join((t("Your volunteer profile:"), summary(context, saved))))
-    return paragraphs
+    if not export["volunteer_profile"]:
+        return []
+    saved = await profiles.get_profile(context.db, account.id)
+    return ["\n".join((context.t("Your volunteer profile:"), summary(context, saved)))]
 
 
 async def questions(context: BotContext, account: Account, export: Export) -> list[str]:
